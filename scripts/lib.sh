@@ -1,0 +1,47 @@
+# Shared by scripts/run and scripts/test. Finds a Python >= 3.12 (Django 6 needs it), keeps the
+# project's virtual environment in .venv up to date with pyproject.toml.
+
+find_python() {
+    local candidate
+    for candidate in "${WORKSTYLE_PYTHON:-}" python3.13 python3.12 python3 \
+        "$HOME"/.pyenv/versions/3.13*/bin/python /root/.pyenv/versions/3.13*/bin/python \
+        "$HOME"/.pyenv/versions/3.12*/bin/python /root/.pyenv/versions/3.12*/bin/python \
+        /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do
+        [ -n "$candidate" ] || continue
+        command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue
+        if "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+            command -v "$candidate" 2>/dev/null || echo "$candidate"
+            return 0
+        fi
+    done
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        # Debian 13 and newer carry Python 3.12+ as python3.
+        apt-get install -y -qq python3 python3-venv >/dev/null 2>&1 || true
+        if python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+            command -v python3
+            return 0
+        fi
+    fi
+    echo "Python 3.12 or newer is required (Django 6); set WORKSTYLE_PYTHON to its path." >&2
+    return 1
+}
+
+# ensure_venv EXTRA: create .venv and install the project (with the extra, e.g. "test") when
+# pyproject.toml changed since the last install.
+ensure_venv() {
+    local extra="$1" python stamp spec
+    if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+        python=$(find_python)
+        rm -rf .venv
+        "$python" -m venv .venv
+        .venv/bin/python -m pip install -q --upgrade pip
+    fi
+    stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${extra:-base}"
+    if [ ! -f "$stamp" ]; then
+        spec="."
+        [ -n "$extra" ] && spec=".[$extra]"
+        .venv/bin/python -m pip install -q -e "$spec"
+        touch "$stamp"
+    fi
+    export PATH="$PWD/.venv/bin:$PATH"
+}

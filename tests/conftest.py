@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from tests.factories.org import CadreFactory, DepartmentFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis() -> None:
+    """Each test starts with an empty Redis database (cache, rate limits, broker queues)."""
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+@pytest.fixture
+def discipline_user(db: Any) -> Any:
+    return UserFactory(username="inspector-t", groups=["discipline"])
+
+
+@pytest.fixture
+def orgdept_user(db: Any) -> Any:
+    return UserFactory(username="orgdept-t", groups=["orgdept"])
+
+
+@dataclass
+class Org:
+    """A small city: a party organ over a bureau, a township on its own; heads and plain cadres."""
+
+    city: Any
+    bureau: Any
+    township: Any
+    office: Any  # department of the bureau
+    records: Any  # another department of the bureau
+    town_office: Any  # department of the township
+    head: Any  # heads `office`
+    cadre: Any  # plain cadre in `office`
+    other: Any  # plain cadre in `records`
+    town_cadre: Any
+    bureau_head: Any  # heads the bureau unit
+
+
+@pytest.fixture
+def org(db: Any) -> Org:
+    from cadres.models import Unit
+
+    city = UnitFactory(code="city", name="市委", kind=Unit.Kind.PARTY_ORGAN)
+    bureau = UnitFactory(code="bureau", name="市住建局", parent=city)
+    township = UnitFactory(code="town", name="东湖镇", kind=Unit.Kind.TOWNSHIP)
+    office = DepartmentFactory(unit=bureau, code="b-office", name="办公室")
+    records = DepartmentFactory(unit=bureau, code="b-records", name="档案科")
+    town_office = DepartmentFactory(unit=township, code="t-office", name="党政办")
+    head = CadreFactory(department=office, name="王主任", user=UserFactory(username="head-t"), is_leading=True)
+    office.head = head
+    office.save()
+    cadre = CadreFactory(department=office, name="李科员", user=UserFactory(username="cadre-t"))
+    other = CadreFactory(department=records, name="赵科员", user=UserFactory(username="other-t"))
+    town_cadre = CadreFactory(department=town_office, name="钱镇干", user=UserFactory(username="town-t"))
+    bureau_head = CadreFactory(department=None, unit=bureau, name="孙局长", user=UserFactory(username="bhead-t"))
+    bureau.head = bureau_head
+    bureau.save()
+    return Org(city, bureau, township, office, records, town_office, head, cadre, other, town_cadre, bureau_head)

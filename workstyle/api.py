@@ -1,0 +1,61 @@
+"""Shared API pieces: pagination, the error format, turning domain errors into answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from workstyle.errors import DomainError
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            str(key): [str(item) for item in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in detail]}
+    return {}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every error is JSON: ``{"message": ..., "errors": {field: [..]}}``."""
+    if isinstance(exc, DomainError):
+        return Response({"message": str(exc.message), "errors": exc.errors}, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response({"message": _("The input is not valid."), "errors": errors}, status=400)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"message": _("The input is not valid."), "errors": _flatten(exc.detail)}
+    else:
+        detail = getattr(exc, "detail", None)
+        response.data = {"message": str(detail) if detail is not None else str(exc), "errors": {}}
+    return response
+
+
+def domain_response(exc: DomainError) -> Response:
+    return Response({"message": str(exc.message), "errors": exc.errors}, status=exc.status_code)
+
+
+__all__ = ["Pagination", "domain_response", "exception_handler", "status"]

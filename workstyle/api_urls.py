@@ -1,0 +1,12 @@
+"""/api/v1/: each app adds its own routes in its ``api_urls`` module."""
+
+from django.urls import include, path
+
+from workstyle import api_views
+
+urlpatterns = [
+    path("auth/token/", api_views.TokenView.as_view(), name="api-token"),
+    path("", include("workstyle.api_routes")),
+    path("", include("cadres.api_urls")),
+    path("", include("complaints.api_urls")),
+]

@@ -1,0 +1,146 @@
+"""Shared models: the event base every timeline uses, master-data audit, notifications, outbox."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventBase(models.Model):
+    """One row of a timeline. Written by services in the transaction of the change it records and
+    never changed afterwards: on PostgreSQL a trigger refuses UPDATE and DELETE (see
+    ``workstyle.db.immutable``)."""
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    # PROTECT, not SET_NULL: the timeline is immutable, so users are deactivated, never deleted.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verb = models.CharField(_("event"), max_length=64)
+    from_state = models.CharField(_("from"), max_length=32, blank=True, default="")
+    to_state = models.CharField(_("to"), max_length=32, blank=True, default="")
+    note = models.TextField(_("note"), blank=True, default="")
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    # Verbs a concrete event model knows, with their labels, for display.
+    VERBS: ClassVar[dict[str, Any]] = {}
+
+    class Meta:
+        abstract = True
+        ordering = ("at", "id")
+
+    @property
+    def verb_label(self) -> str:
+        return str(self.VERBS.get(self.verb, self.verb))
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb_label}"
+
+
+class AuditEvent(EventBase):
+    """Changes to master data (units, departments, cadres, imports) that have no timeline of their own."""
+
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64, blank=True, default="")
+
+    VERBS: ClassVar[dict[str, Any]] = {
+        "import": _("roster imported"),
+        "create": _("created"),
+        "update": _("updated"),
+    }
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+
+class Notification(models.Model):
+    """An in-app notice for one recipient. Its text is rendered from ``kind`` and ``params`` in the
+    reader's language, so one row serves a Chinese and an English reader alike."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        from workstyle.notifications import render_title
+
+        return render_title(self.kind, self.params)
+
+    @property
+    def body(self) -> str:
+        from workstyle.notifications import render_body
+
+        return render_body(self.kind, self.params)
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class OutboxEmail(models.Model):
+    """An e-mail waiting to be sent, written in the transaction of the change that caused it. The
+    relay sends it later; a mail server or broker that is down delays it but never loses it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=16, default="zh-hans")
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="outbox_sent_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
+
+    @property
+    def message_id(self) -> str:
+        # Stable per row, so that a receiving server can drop a copy should one ever go out twice.
+        return f"<outbox-{self.pk}@workstyle>"

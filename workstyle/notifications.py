@@ -1,0 +1,52 @@
+"""Kinds of notification and how they read. Each app registers its kinds at import time (in its
+``notifications.py``, loaded by its AppConfig.ready). The text is a translatable format string
+filled from the notification's params, rendered in the reader's language when read; e-mails are
+rendered in the portal's default language when queued."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    subject: Promise | str
+    body: Promise | str
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(kind: str, *, subject: Promise | str, body: Promise | str) -> None:
+    KINDS[kind] = Kind(subject=subject, body=body)
+
+
+class _Params(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def _render(template: Promise | str, params: Mapping[str, Any]) -> str:
+    return str(template).format_map(_Params(params))
+
+
+def render_title(kind: str, params: Mapping[str, Any]) -> str:
+    entry = KINDS.get(kind)
+    return _render(entry.subject, params) if entry else kind
+
+
+def render_body(kind: str, params: Mapping[str, Any]) -> str:
+    entry = KINDS.get(kind)
+    return _render(entry.body, params) if entry else ""
+
+
+register_kind(
+    "message",
+    subject=_("{title}"),
+    body=_("{text}"),
+)

@@ -1,0 +1,72 @@
+"""Roles (DESIGN §1). Groups carry the office-wide roles; heading a department or a unit is read
+from the organisation itself, so there is nothing to keep in sync."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cadres.models import Cadre
+
+DISCIPLINE = "discipline"
+ORGDEPT = "orgdept"
+GROUPS = (DISCIPLINE, ORGDEPT)
+
+
+def _groups(user: Any) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_workstyle_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._workstyle_groups = cached
+    return cached
+
+
+def is_discipline(user: Any) -> bool:
+    """Discipline office staff: everything operational."""
+    return DISCIPLINE in _groups(user)
+
+
+def is_orgdept(user: Any) -> bool:
+    """Organization department staff: cadres, units, reports, appraisals; never identities."""
+    return ORGDEPT in _groups(user)
+
+
+def sees_whole_organisation(user: Any) -> bool:
+    """Who may read every unit, department and cadre."""
+    return bool(getattr(user, "is_superuser", False)) or is_discipline(user) or is_orgdept(user)
+
+
+def cadre_of(user: Any) -> Cadre | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from cadres.models import Cadre
+
+    try:
+        return user.cadre  # type: ignore[no-any-return]
+    except Cadre.DoesNotExist:
+        return None
+
+
+def is_staff_user(user: Any) -> bool:
+    """May use the workbench: office staff, or any cadre with an account."""
+    return sees_whole_organisation(user) or cadre_of(user) is not None
+
+
+def role_labels(user: Any) -> list[str]:
+    from django.utils.translation import gettext as _
+
+    labels = []
+    if getattr(user, "is_superuser", False):
+        labels.append(_("Administrator"))
+    if is_discipline(user):
+        labels.append(_("Discipline office"))
+    if is_orgdept(user):
+        labels.append(_("Organization department"))
+    cadre = cadre_of(user)
+    if cadre is not None:
+        if cadre.headed_departments.exists():
+            labels.append(_("Department head"))
+        labels.append(_("Cadre"))
+    return labels

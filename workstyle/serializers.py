@@ -1,0 +1,27 @@
+from rest_framework import serializers
+
+from workstyle.models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    title = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True)
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ("id", "kind", "title", "body", "url", "created_at", "read_at", "is_read")
+        read_only_fields = fields
+
+
+class TokenRequestSerializer(serializers.Serializer[dict[str, str]]):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer[dict[str, str]]):
+    token = serializers.CharField()
+
+
+class MarkReadSerializer(serializers.Serializer[dict[str, object]]):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)

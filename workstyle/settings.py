@@ -1,0 +1,291 @@
+"""Settings of the portal. Every value that differs between machines comes from the environment,
+read here and nowhere else; a malformed value stops start-up with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils.csp import CSP  # type: ignore[import-not-found,unused-ignore]
+from django.utils.translation import gettext_lazy as _
+
+from workstyle.env import ConfigError, Env, secret_key_file
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = Env()
+
+VAR_DIR = Path(env.str("WORKSTYLE_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env.bool("DJANGO_DEBUG", False)
+TESTING = "pytest" in sys.modules or env.bool("WORKSTYLE_TESTING", False)
+if TESTING:
+    # Tests run on the machine's real PostgreSQL and Redis unless the environment names others.
+    env = Env(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/workstyle",
+            "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "EMAIL_URL": "locmem://",
+            **os.environ,
+        }
+    )
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY") or secret_key_file(VAR_DIR / "secret_key")
+if len(SECRET_KEY) < 32:
+    raise ConfigError("DJANGO_SECRET_KEY is too short: use at least 50 random characters.")
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG or TESTING else [])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "axes",
+    "captcha",
+    "workstyle",
+    "cadres",
+    "complaints",
+    "meetings",
+    "supervision",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Axes must come last: it answers a locked-out login attempt before the view runs.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "workstyle.urls"
+WSGI_APPLICATION = "workstyle.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "workstyle.context_processors.workbench",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------------
+# Embedded default: SQLite under var/. Tests and production set DATABASE_URL to PostgreSQL.
+DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'workstyle.sqlite3'}")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several processes (web, worker, beat) share the file: wait for the lock instead of failing.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache, broker ----------------------------------------------------------------------------
+REDIS_URL = env.url("REDIS_URL", {"redis", "rediss", "unix"})
+CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", {"redis", "rediss", "amqp", "filesystem", "memory"}) or REDIS_URL
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # Shared by every process of the embedded default, so that rate limits hold across them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+CELERY_BROKER_DIR = VAR_DIR / "broker"
+if not CELERY_BROKER_URL:
+    # A broker that needs no server: kombu's filesystem transport, folders under var/.
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- auth -----------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench"
+LOGOUT_REDIRECT_URL = "home"
+
+AXES_FAILURE_LIMIT = env.int("WORKSTYLE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("WORKSTYLE_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# --- i18n, time -------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static, media ----------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Private files (complaint attachments) never sit under a public URL: views stream them after
+# checking visibility.
+PRIVATE_MEDIA_ROOT = Path(env.str("WORKSTYLE_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+
+# --- e-mail -----------------------------------------------------------------------------------
+globals().update(env.email("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", "workstyle@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = 20
+
+# --- security ---------------------------------------------------------------------------------
+SECURE = env.bool("WORKSTYLE_SECURE", not DEBUG and not TESTING)
+SECURE_SSL_REDIRECT = SECURE
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_HSTS_SECONDS = env.int("WORKSTYLE_HSTS_SECONDS", 31536000 if SECURE else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE
+if env.bool("WORKSTYLE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+# Nothing is loaded from another host: the intranet has no internet.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# --- REST API ---------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "workstyle.api.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "workstyle.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "public": env.str("WORKSTYLE_PUBLIC_API_RATE", "60/minute"),
+        "public_submit": env.str("WORKSTYLE_PUBLIC_SUBMIT_RATE", "10/hour"),
+        "token": "20/minute",
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Workstyle API",
+    "DESCRIPTION": "Work-style supervision: complaints, escalations, meetings, accountability.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- the product's own rules --------------------------------------------------------------------
+# Deadlines count Chinese working days (holidays and make-up days from chinese-calendar) when on.
+WORKSTYLE_WORKING_DAYS = env.bool("WORKSTYLE_WORKING_DAYS", False)
+WORKSTYLE_REMINDER_DAYS = env.int("WORKSTYLE_REMINDER_DAYS", 3, minimum=0)
+WORKSTYLE_ESCALATION_DAYS = env.int("WORKSTYLE_ESCALATION_DAYS", 7, minimum=1)
+WORKSTYLE_SWEEP_SECONDS = env.int("WORKSTYLE_SWEEP_SECONDS", 300, minimum=10)
+WORKSTYLE_OUTBOX_SECONDS = env.int("WORKSTYLE_OUTBOX_SECONDS", 60, minimum=5)
+WORKSTYLE_RETENTION_DAYS = env.int("WORKSTYLE_RETENTION_DAYS", 365, minimum=1)
+WORKSTYLE_OUTBOX_MAX_ATTEMPTS = env.int("WORKSTYLE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+WORKSTYLE_PUBLIC_FORM_LIMIT = env.int("WORKSTYLE_PUBLIC_FORM_LIMIT", 10, minimum=1)
+WORKSTYLE_SITE_URL = env.str("WORKSTYLE_SITE_URL", "http://localhost:8000")
+WORKSTYLE_SITE_NAME = _("Work Style Supervision Portal")
+
+# Static schedule: one beat, no database scheduler (duplicate runs were reported with one).
+CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "workstyle.tasks.outbox_relay", "schedule": float(WORKSTYLE_OUTBOX_SECONDS)},
+    "escalate-overdue": {"task": "complaints.tasks.escalate_overdue", "schedule": float(WORKSTYLE_SWEEP_SECONDS)},
+    "erase-contacts": {"task": "complaints.tasks.erase_expired_contacts", "schedule": 3600.0},
+}
+
+CAPTCHA_TEST_MODE = False
+CAPTCHA_IMAGE_SIZE = (120, 40)
+CAPTCHA_FONT_SIZE = 28
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

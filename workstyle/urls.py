@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from workstyle import views
+from workstyle.forms import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("workbench/notifications/", views.notification_list, name="notifications"),
+    path("workbench/notifications/read/", views.notification_read, name="notifications-read"),
+    path("me/", views.my_page, name="me"),
+    path("org/", include("cadres.urls")),
+    path("", include("complaints.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("api/v1/", include("workstyle.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = settings.WORKSTYLE_SITE_NAME
+admin.site.site_title = settings.WORKSTYLE_SITE_NAME

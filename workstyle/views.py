@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from workstyle import roles, services
+
+log = logging.getLogger(__name__)
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged in, and office staff or a cadre with an account; anyone else is refused."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not roles.is_staff_user(request.user):
+            raise PermissionDenied(_("This page is for office staff and cadres."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@staff_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    from workstyle.dashboard import dashboard_panels
+
+    return render(request, "workbench/dashboard.html", {"panels": dashboard_panels(request.user)})
+
+
+@staff_required
+def my_page(request: HttpRequest) -> HttpResponse:
+    cadre = roles.cadre_of(request.user)
+    return render(request, "workbench/me.html", {"cadre": cadre, "roles": roles.role_labels(request.user)})
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    qs = request.user.notifications.all()  # type: ignore[attr-defined]
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "workbench/notifications.html", {"page": page, "unread_only": bool(request.GET.get("unread"))})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.getlist("id")
+    ids = [int(value) for value in raw if value.isdigit()] if raw else None
+    services.notification_mark_read(user=request.user, ids=ids, now=timezone.now())
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("notifications")
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker. 503 when the database cannot answer; a broker that is down is reported
+    but does not fail the check (e-mails and sweeps wait for it, pages keep working)."""
+    report: dict[str, str] = {}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        report["database"] = "ok"
+    except Exception as exc:
+        log.error("healthz: database unreachable: %s", exc)
+        report["database"] = "unreachable"
+        status = 503
+    report["broker"] = _broker_status()
+    report["status"] = "ok" if status == 200 else "error"
+    return JsonResponse(report, status=status)
+
+
+def _broker_status() -> str:
+    from workstyle.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception:
+        return "unreachable"

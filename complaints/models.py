@@ -1,0 +1,384 @@
+"""Public complaints, their per-category time limits, timeline, attachments and identity access."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from workstyle.models import EventBase
+
+
+class Category(models.TextChoices):
+    """The outstanding problems the office rectifies (DESIGN §3); codes are stable."""
+
+    INACTION = "inaction", _("Inaction, disorder or delay")
+    ARBITRARY_CHARGES = "arbitrary_charges", _("Arbitrary charges")
+    SPECIAL_FUNDS = "special_funds", _("Misappropriation of special funds")
+    SMALL_TREASURY = "small_treasury", _('Off-book "small treasury"')
+    LAND_COMPENSATION = "land_compensation", _("Land requisition and compensation")
+    SEWAGE = "sewage", _("Illegal sewage discharge")
+    ALLOWANCES = "allowances", _("Unauthorized allowances and subsidies")
+    FINE_QUOTAS = "fine_quotas", _("Fines and confiscation quotas")
+    RECEPTION = "reception", _("Official reception")
+    OFFICIAL_CARS = "official_cars", _("Over-standard cars")
+    LUXURIOUS_OFFICES = "luxurious_offices", _("Luxurious offices and office supplies")
+    OVERSEAS_TRAVEL = "overseas_travel", _("Overseas travel at public expense")
+    DEMOCRATIC_CENTRALISM = "democratic_centralism", _("Violation of democratic centralism")
+    GAMBLING = "gambling", _("Gambling")
+    ASSOCIATIONS = "associations", _("Improper associations and lifestyle")
+    RELATIVES_BUSINESS = "relatives_business", _("Employment of leading cadres' spouses and children")
+    OTHER = "other", _("Other")
+
+
+class CategoryPolicy(models.Model):
+    """Time limits of one category; defaults after the State Council's 2022 Regulations on Letters
+    and Visits (arts. 22, 32, 35)."""
+
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices, unique=True)
+    accept_days = models.PositiveSmallIntegerField(_("days to decide on acceptance"), default=15)
+    reply_days = models.PositiveSmallIntegerField(_("days to reply"), default=60)
+    max_extension_days = models.PositiveSmallIntegerField(_("longest extension (days)"), default=30)
+    review_window_days = models.PositiveSmallIntegerField(_("days to ask for a review"), default=30)
+    review_reply_days = models.PositiveSmallIntegerField(_("days to answer a review"), default=30)
+
+    class Meta:
+        ordering = ("category",)
+        verbose_name = _("category policy")
+        verbose_name_plural = _("category policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accept_days__gte=1) & Q(reply_days__gte=1) & Q(review_reply_days__gte=1),
+                name="policy_positive_limits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_category_display())
+
+
+class ComplaintQuerySet(models.QuerySet["Complaint"]):
+    def visible_to(self, user: Any) -> ComplaintQuerySet:
+        """What a user may see (DESIGN §1), implemented in ``complaints.selectors``."""
+        from complaints.selectors import complaint_visible_to
+
+        return complaint_visible_to(self, user)
+
+
+class Complaint(models.Model):
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web form")
+        API = "api", _("API")
+        LETTER = "letter", _("Letter")
+        PHONE = "phone", _("Phone")
+        VISIT = "visit", _("Visit")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Not accepted")
+        ASSIGNED = "assigned", _("Assigned")
+        REPLIED = "replied", _("Replied")
+        REVIEW_REQUESTED = "review_requested", _("Review requested")
+        REVIEW_REPLIED = "review_replied", _("Review answered")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn (duplicate)")
+
+    # Open: someone still owes the complainant an answer.
+    OPEN_STATUSES: ClassVar[tuple[str, ...]] = (
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Status.ASSIGNED,
+        Status.REVIEW_REQUESTED,
+    )
+
+    class Level(models.IntegerChoices):
+        HANDLER = 0, _("Handler")
+        DEPARTMENT_HEAD = 1, _("Department head")
+        DISCIPLINE_OFFICE = 2, _("Discipline office")
+
+    tracking_code = models.CharField(_("tracking code"), max_length=40, unique=True)
+    access_key_hash = models.CharField(_("access key (hashed)"), max_length=128)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    unit = models.ForeignKey(
+        "cadres.Unit",
+        verbose_name=_("unit complained about"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    accused_name = models.CharField(_("name of the cadre complained about"), max_length=64, blank=True, default="")
+    accused_cadre = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("cadre complained about"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_against",
+    )
+    # The complainant: all optional (anonymous allowed); never shown without an identity grant.
+    complainant_name = models.CharField(_("complainant's name"), max_length=64, blank=True, default="")
+    complainant_phone = models.CharField(_("complainant's phone"), max_length=32, blank=True, default="")
+    complainant_email = models.EmailField(_("complainant's e-mail"), blank=True, default="")
+    contacts_erased_at = models.DateTimeField(_("contact details erased"), null=True, blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    department = models.ForeignKey(
+        "cadres.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    # Who answers for the department when its head is recused: the head of a unit above, or
+    # nobody (then the discipline office itself).
+    responsible_head = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("responsible head"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_responsible",
+    )
+    handler = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_handled",
+    )
+
+    submitted_at = models.DateTimeField(_("submitted"), db_index=True)
+    accept_due_at = models.DateTimeField(_("acceptance due"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    reject_reason = models.TextField(_("reason for not accepting"), blank=True, default="")
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    reply_due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
+    extended = models.BooleanField(_("extended"), default=False)
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
+
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), choices=Level.choices, default=Level.HANDLER
+    )
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # The deadline a reminder went out for: one reminder per deadline, a new one after an extension.
+    reminded_for = models.DateTimeField(_("reminded for deadline"), null=True, blank=True)
+
+    reply_text = models.TextField(_("reply"), blank=True, default="")
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
+    feedback_comment = models.TextField(_("feedback"), blank=True, default="")
+    feedback_at = models.DateTimeField(_("feedback given"), null=True, blank=True)
+
+    review_reason = models.TextField(_("reason for review"), blank=True, default="")
+    review_requested_at = models.DateTimeField(_("review requested"), null=True, blank=True)
+    review_due_at = models.DateTimeField(_("review due"), null=True, blank=True)
+    review_reply_text = models.TextField(_("review answer"), blank=True, default="")
+    review_replied_at = models.DateTimeField(_("review answered"), null=True, blank=True)
+
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-submitted_at", "-id")
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["status", "escalation_level"], name="complaint_status_level"),
+            models.Index(fields=["department", "status"], name="complaint_department_status"),
+            models.Index(fields=["reply_due_at"], name="complaint_reply_due"),
+            models.Index(fields=["accept_due_at"], name="complaint_accept_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(escalation_level__gte=0, escalation_level__lte=2), name="complaint_level_range"
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="complaint_not_merged_into_itself"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["accepted", "assigned", "replied", "review_requested", "review_replied"])
+                | Q(department__isnull=False, reply_due_at__isnull=False),
+                name="complaint_routed_has_department",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="assigned") | Q(handler__isnull=False), name="complaint_assigned_has_handler"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["replied", "review_requested", "review_replied"])
+                | Q(replied_at__isnull=False),
+                name="complaint_replied_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | Q(merged_into__isnull=False), name="complaint_withdrawn_is_merged"
+            ),
+            models.CheckConstraint(condition=Q(extension_days__lte=365), name="complaint_extension_bounded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def current_due_at(self) -> Any:
+        """The deadline that runs now: acceptance, reply, or review answer."""
+        if self.status == self.Status.SUBMITTED:
+            return self.accept_due_at
+        if self.status in (self.Status.ACCEPTED, self.Status.ASSIGNED):
+            return self.reply_due_at
+        if self.status == self.Status.REVIEW_REQUESTED:
+            return self.review_due_at
+        return None
+
+
+class ComplaintEvent(EventBase):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+
+    VERBS: ClassVar[dict[str, Any]] = {
+        "submit": _("submitted"),
+        "accept": _("accepted and routed"),
+        "reject": _("not accepted"),
+        "assign": _("assigned to a handler"),
+        "request_extension": _("extension requested"),
+        "approve_extension": _("extension approved"),
+        "refuse_extension": _("extension refused"),
+        "reply": _("replied"),
+        "feedback": _("complainant rated the reply"),
+        "request_review": _("review requested"),
+        "reply_review": _("review answered"),
+        "close": _("closed"),
+        "merge": _("merged as a duplicate"),
+        "reveal_identity": _("complainant's identity viewed"),
+        "request_identity": _("access to identity requested"),
+        "grant_identity": _("access to identity granted"),
+        "refuse_identity": _("access to identity refused"),
+        "remind": _("deadline reminder sent"),
+        "escalate": _("escalated"),
+        "erase_contacts": _("contact details erased"),
+        "route_past": _("routed past a recused cadre"),
+    }
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        indexes = [models.Index(fields=["complaint", "at"], name="complaint_event_timeline")]
+
+
+class Attachment(models.Model):
+    """A file the complainant sent: PDF, JPEG, PNG or DOCX (checked by content), stored under a
+    random name outside any public URL and served only to staff who may see the complaint."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        ordering = ("id",)
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ExtensionRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="extension_requests")
+    days = models.PositiveSmallIntegerField(_("days"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, default="")
+
+    class Meta:
+        ordering = ("-requested_at",)
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            # One extension per complaint, and one open request at a time.
+            models.UniqueConstraint(
+                fields=["complaint"], condition=Q(status="approved"), name="one_extension_per_complaint"
+            ),
+            models.UniqueConstraint(
+                fields=["complaint"], condition=Q(status="pending"), name="one_pending_extension_request"
+            ),
+            models.CheckConstraint(condition=Q(days__gte=1), name="extension_days_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.tracking_code} +{self.days}"
+
+
+class IdentityAccess(models.Model):
+    """Access to a complainant's identity: a discipline officer's own reveal (granted at once) or
+    another staff member's request, granted or refused by the discipline office."""
+
+    class Kind(models.TextChoices):
+        REVEAL = "reveal", _("Revealed by the discipline office")
+        REQUEST = "request", _("Requested")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="identity_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="identity_accesses")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("requested"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, default="")
+
+    class Meta:
+        ordering = ("-requested_at",)
+        verbose_name = _("identity access")
+        verbose_name_plural = _("identity accesses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "user"], condition=Q(status="pending"), name="one_pending_identity_request"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.tracking_code} {self.user}"

@@ -1,0 +1,128 @@
+"""Accountability cases (the Party's 2019 Accountability Regulations)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from workstyle.models import EventBase
+
+
+class AccountabilityCaseQuerySet(models.QuerySet["AccountabilityCase"]):
+    def visible_to(self, user: Any) -> AccountabilityCaseQuerySet:
+        """Cases are the discipline office's business; the organization department reads them to
+        know about cadres; nobody else sees them."""
+        from workstyle import roles
+
+        if getattr(user, "is_superuser", False) or roles.is_discipline(user) or roles.is_orgdept(user):
+            return self
+        return self.none()
+
+
+class AccountabilityCase(models.Model):
+    class Source(models.TextChoices):
+        COMPLAINT_ESCALATION = "complaint_escalation", _("Complaint escalation")
+        MEETING = "meeting", _("Democratic life meeting")
+        INSPECTION = "inspection", _("Inspection")
+        AUDIT = "audit", _("Audit")
+        LETTER = "letter", _("Letter")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        INVESTIGATING = "investigating", _("Investigating")
+        DECIDED = "decided", _("Decided")
+        CLOSED = "closed", _("Closed")
+
+    class Form(models.TextChoices):
+        """Forms of accountability (2019 Regulations art. 8)."""
+
+        # for party organizations
+        INSPECTION = "inspection", _("Inspection (organization)")
+        CIRCULATED_CRITICISM_ORG = "circulated_criticism_org", _("Circulated criticism (organization)")
+        REORGANIZATION = "reorganization", _("Reorganization")
+        # for leading cadres
+        CIRCULATED_CRITICISM = "circulated_criticism", _("Circulated criticism")
+        ADMONISHMENT = "admonishment", _("Admonishment")
+        SUSPENSION = "suspension", _("Suspension for inspection")
+        TRANSFER = "transfer", _("Transfer")
+        ORDERED_RESIGNATION = "ordered_resignation", _("Ordered resignation")
+        DEMOTION = "demotion", _("Demotion")
+        DISMISSAL = "dismissal", _("Dismissal")
+        DISCIPLINARY_SANCTION = "disciplinary_sanction", _("Disciplinary sanction")
+
+    source = models.CharField(_("source"), max_length=32, choices=Source.choices)
+    subject_cadre = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("cadre held accountable"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accountability_cases",
+    )
+    subject_unit = models.ForeignKey(
+        "cadres.Unit",
+        verbose_name=_("party organization held accountable"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accountability_cases",
+    )
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accountability_cases",
+    )
+    allegation = models.TextField(_("allegation"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPENED)
+    opened_at = models.DateTimeField(_("opened"), db_index=True)
+    decision_forms = models.JSONField(_("forms of accountability"), default=list, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_text = models.TextField(_("decision"), blank=True, default="")
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = AccountabilityCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-opened_at", "-id")
+        verbose_name = _("accountability case")
+        verbose_name_plural = _("accountability cases")
+        constraints = [
+            # Exactly one procrastination case per escalated complaint, however often the sweep runs.
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=Q(source="complaint_escalation"),
+                name="one_escalation_case_per_complaint",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject_cadre__isnull=False) | Q(subject_unit__isnull=False), name="case_has_subject"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="complaint_escalation") | Q(complaint__isnull=False),
+                name="escalation_case_links_complaint",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject_cadre or self.subject_unit}"
+
+
+class CaseEvent(EventBase):
+    case = models.ForeignKey(AccountabilityCase, on_delete=models.PROTECT, related_name="events")
+
+    VERBS: ClassVar[dict[str, Any]] = {
+        "open": _("opened"),
+        "investigate": _("investigation started"),
+        "decide": _("decided"),
+        "close": _("closed"),
+    }
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")

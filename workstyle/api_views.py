@@ -67,7 +67,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     ordering_fields = ("created_at",)
 
     def get_queryset(self) -> QuerySet[Notification]:
-        return Notification.objects.filter(recipient=self.request.user)
+        return Notification.objects.filter(recipient_id=self.request.user.pk)
 
     @extend_schema(request=None, responses={200: NotificationSerializer})
     @action(detail=True, methods=["post"])
@@ -78,7 +78,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(NotificationSerializer(notification).data)
 
     @extend_schema(request=MarkReadSerializer, responses={200: MarkReadSerializer})
-    @action(detail=False, methods=["post"], url_path="read")
+    @action(detail=False, methods=["post"], url_path="read-many")
     def read_many(self, request: Request) -> Response:
         serializer = MarkReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

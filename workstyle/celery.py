@@ -19,4 +19,4 @@ def _make_broker_folders(sender: Celery, **_: object) -> None:
     # kombu's filesystem transport expects its folders to exist.
     if str(settings.CELERY_BROKER_URL).startswith("filesystem://"):
         for key in ("data_folder_in", "processed_folder"):
-            os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
+            os.makedirs(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]), exist_ok=True)

@@ -16,5 +16,5 @@ def workbench(request: HttpRequest) -> dict[str, Any]:
         "ws_orgdept": roles.is_orgdept(user),
         "ws_org_reader": roles.sees_whole_organisation(user),
         "ws_cadre": roles.cadre_of(user),
-        "ws_unread": user.notifications.filter(read_at__isnull=True).count(),  # type: ignore[attr-defined]
+        "ws_unread": user.notifications.filter(read_at__isnull=True).count(),
     }

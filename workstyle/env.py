@@ -41,11 +41,11 @@ class Env:
         value = self.environ.get(name)
         return None if value is None else value.strip()
 
-    def str(self, name: str, default: str = "") -> str:
+    def text(self, name: str, default: str = "") -> str:
         value = self.raw(name)
         return default if value is None or value == "" else value
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def flag(self, name: str, default: bool = False) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -56,7 +56,7 @@ class Env:
             return False
         raise ConfigError(f"{name}={value!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off.")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def number(self, name: str, default: int, *, minimum: int | None = None) -> int:
         value = self.raw(name)
         if value is None or value == "":
             return default
@@ -68,14 +68,14 @@ class Env:
             raise ConfigError(f"{name}={number} must be at least {minimum}.")
         return number
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def names(self, name: str, default: list[str] | None = None) -> list[str]:
         value = self.raw(name)
         if value is None or value == "":
             return list(default or [])
         return [item.strip() for item in value.split(",") if item.strip()]
 
     def url(self, name: str, schemes: set[str], default: str = "") -> str:
-        value = self.str(name, default)
+        value = self.text(name, default)
         if not value:
             return ""
         parts = urlsplit(value)
@@ -120,7 +120,8 @@ class Env:
         if parts.scheme.startswith("smtp"):
             config.update(
                 EMAIL_HOST=parts.hostname or "localhost",
-                EMAIL_PORT=parts.port or (465 if parts.scheme == "smtp+ssl" else 587 if parts.scheme == "smtp+tls" else 25),
+                EMAIL_PORT=parts.port
+                or (465 if parts.scheme == "smtp+ssl" else 587 if parts.scheme == "smtp+tls" else 25),
                 EMAIL_HOST_USER=parts.username or "",
                 EMAIL_HOST_PASSWORD=parts.password or "",
                 EMAIL_USE_TLS=parts.scheme == "smtp+tls",

@@ -38,12 +38,12 @@ class EventBase(models.Model):
         abstract = True
         ordering = ("at", "id")
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb_label}"
+
     @property
     def verb_label(self) -> str:
         return str(self.VERBS.get(self.verb, self.verb))
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.verb_label}"
 
 
 class AuditEvent(EventBase):

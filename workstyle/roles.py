@@ -44,7 +44,7 @@ def cadre_of(user: Any) -> Cadre | None:
     from cadres.models import Cadre
 
     try:
-        return user.cadre  # type: ignore[no-any-return]
+        return user.cadre
     except Cadre.DoesNotExist:
         return None
 

@@ -16,10 +16,10 @@ from workstyle.env import ConfigError, Env, secret_key_file
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 
-VAR_DIR = Path(env.str("WORKSTYLE_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = Path(env.text("WORKSTYLE_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env.bool("DJANGO_DEBUG", False)
-TESTING = "pytest" in sys.modules or env.bool("WORKSTYLE_TESTING", False)
+DEBUG = env.flag("DJANGO_DEBUG", False)
+TESTING = "pytest" in sys.modules or env.flag("WORKSTYLE_TESTING", False)
 if TESTING:
     # Tests run on the machine's real PostgreSQL and Redis unless the environment names others.
     env = Env(
@@ -31,12 +31,12 @@ if TESTING:
         }
     )
 
-SECRET_KEY = env.str("DJANGO_SECRET_KEY") or secret_key_file(VAR_DIR / "secret_key")
+SECRET_KEY = env.text("DJANGO_SECRET_KEY") or secret_key_file(VAR_DIR / "secret_key")
 if len(SECRET_KEY) < 32:
     raise ConfigError("DJANGO_SECRET_KEY is too short: use at least 50 random characters.")
 
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG or TESTING else [])
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.names("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG or TESTING else [])
+CSRF_TRUSTED_ORIGINS = env.names("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -159,8 +159,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "home"
 
-AXES_FAILURE_LIMIT = env.int("WORKSTYLE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("WORKSTYLE_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
+AXES_FAILURE_LIMIT = env.number("WORKSTYLE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.number("WORKSTYLE_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -180,7 +180,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Private files (complaint attachments) never sit under a public URL: views stream them after
 # checking visibility.
-PRIVATE_MEDIA_ROOT = Path(env.str("WORKSTYLE_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+PRIVATE_MEDIA_ROOT = Path(env.text("WORKSTYLE_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -191,19 +191,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 
 # --- e-mail -----------------------------------------------------------------------------------
 globals().update(env.email("EMAIL_URL"))
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", "workstyle@localhost")
+DEFAULT_FROM_EMAIL = env.text("DJANGO_DEFAULT_FROM_EMAIL", "workstyle@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
 
 # --- security ---------------------------------------------------------------------------------
-SECURE = env.bool("WORKSTYLE_SECURE", not DEBUG and not TESTING)
+SECURE = env.flag("WORKSTYLE_SECURE", not DEBUG and not TESTING)
 SECURE_SSL_REDIRECT = SECURE
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
-SECURE_HSTS_SECONDS = env.int("WORKSTYLE_HSTS_SECONDS", 31536000 if SECURE else 0, minimum=0)
+SECURE_HSTS_SECONDS = env.number("WORKSTYLE_HSTS_SECONDS", 31536000 if SECURE else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-if env.bool("WORKSTYLE_BEHIND_PROXY", False):
+if env.flag("WORKSTYLE_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -241,8 +241,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workstyle.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "public": env.str("WORKSTYLE_PUBLIC_API_RATE", "60/minute"),
-        "public_submit": env.str("WORKSTYLE_PUBLIC_SUBMIT_RATE", "10/hour"),
+        "public": env.text("WORKSTYLE_PUBLIC_API_RATE", "60/minute"),
+        "public_submit": env.text("WORKSTYLE_PUBLIC_SUBMIT_RATE", "10/hour"),
         "token": "20/minute",
     },
 }
@@ -259,15 +259,15 @@ SPECTACULAR_SETTINGS = {
 
 # --- the product's own rules --------------------------------------------------------------------
 # Deadlines count Chinese working days (holidays and make-up days from chinese-calendar) when on.
-WORKSTYLE_WORKING_DAYS = env.bool("WORKSTYLE_WORKING_DAYS", False)
-WORKSTYLE_REMINDER_DAYS = env.int("WORKSTYLE_REMINDER_DAYS", 3, minimum=0)
-WORKSTYLE_ESCALATION_DAYS = env.int("WORKSTYLE_ESCALATION_DAYS", 7, minimum=1)
-WORKSTYLE_SWEEP_SECONDS = env.int("WORKSTYLE_SWEEP_SECONDS", 300, minimum=10)
-WORKSTYLE_OUTBOX_SECONDS = env.int("WORKSTYLE_OUTBOX_SECONDS", 60, minimum=5)
-WORKSTYLE_RETENTION_DAYS = env.int("WORKSTYLE_RETENTION_DAYS", 365, minimum=1)
-WORKSTYLE_OUTBOX_MAX_ATTEMPTS = env.int("WORKSTYLE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
-WORKSTYLE_PUBLIC_FORM_LIMIT = env.int("WORKSTYLE_PUBLIC_FORM_LIMIT", 10, minimum=1)
-WORKSTYLE_SITE_URL = env.str("WORKSTYLE_SITE_URL", "http://localhost:8000")
+WORKSTYLE_WORKING_DAYS = env.flag("WORKSTYLE_WORKING_DAYS", False)
+WORKSTYLE_REMINDER_DAYS = env.number("WORKSTYLE_REMINDER_DAYS", 3, minimum=0)
+WORKSTYLE_ESCALATION_DAYS = env.number("WORKSTYLE_ESCALATION_DAYS", 7, minimum=1)
+WORKSTYLE_SWEEP_SECONDS = env.number("WORKSTYLE_SWEEP_SECONDS", 300, minimum=10)
+WORKSTYLE_OUTBOX_SECONDS = env.number("WORKSTYLE_OUTBOX_SECONDS", 60, minimum=5)
+WORKSTYLE_RETENTION_DAYS = env.number("WORKSTYLE_RETENTION_DAYS", 365, minimum=1)
+WORKSTYLE_OUTBOX_MAX_ATTEMPTS = env.number("WORKSTYLE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+WORKSTYLE_PUBLIC_FORM_LIMIT = env.number("WORKSTYLE_PUBLIC_FORM_LIMIT", 10, minimum=1)
+WORKSTYLE_SITE_URL = env.text("WORKSTYLE_SITE_URL", "http://localhost:8000")
 WORKSTYLE_SITE_NAME = _("Work Style Supervision Portal")
 
 # Static schedule: one beat, no database scheduler (duplicate runs were reported with one).
@@ -286,6 +286,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.text("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from workstyle import roles, services
+from workstyle.models import Notification
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,13 @@ def my_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    qs = request.user.notifications.all()  # type: ignore[attr-defined]
+    qs = Notification.objects.filter(recipient_id=request.user.pk)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "workbench/notifications.html", {"page": page, "unread_only": bool(request.GET.get("unread"))})
+    return render(
+        request, "workbench/notifications.html", {"page": page, "unread_only": bool(request.GET.get("unread"))}
+    )
 
 
 @login_required

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("workstyle.api_routes")),
     path("", include("cadres.api_urls")),
     path("", include("complaints.api_urls")),
+    path("", include("supervision.api_urls")),
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("me/", views.my_page, name="me"),
     path("org/", include("cadres.urls")),
     path("", include("complaints.urls")),
+    path("workbench/", include("supervision.urls")),
     path("captcha/", include("captcha.urls")),
     path("api/v1/", include("workstyle.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

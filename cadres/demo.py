@@ -1,0 +1,1 @@
+"""Demo data of cadres for seed_demo."""

@@ -1,0 +1,1 @@
+"""Demo data of complaints for seed_demo."""

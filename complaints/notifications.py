@@ -1,0 +1,1 @@
+"""Notification kinds of complaints."""

@@ -1,0 +1,1 @@
+"""Demo data of supervision for seed_demo."""

@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from cadres.api import CadreViewSet, DepartmentViewSet, UnitViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("units", UnitViewSet, basename="unit")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("cadres", CadreViewSet, basename="cadre")
+urlpatterns = router.urls

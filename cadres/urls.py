@@ -1,8 +1,13 @@
 from django.urls import path
 
-from workstyle.views import workbench
+from cadres import views
 
 app_name = "cadres"
 urlpatterns = [
-    path("units/", workbench, name="units"),
+    path("units/", views.unit_tree, name="units"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("departments/", views.department_list, name="departments"),
+    path("departments/<int:pk>/", views.department_detail, name="department"),
+    path("cadres/", views.cadre_list, name="cadres"),
+    path("cadres/<int:pk>/", views.cadre_detail, name="cadre"),
 ]

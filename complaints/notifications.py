@@ -1,1 +1,80 @@
-"""Notification kinds of complaints."""
+"""Notification kinds of complaints.
+
+Params carry the tracking code and working facts only, never the complainant's identity: a notice is
+read by people without an identity grant, and e-mails leave the portal.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from workstyle.notifications import register_kind
+
+SUBMITTED = "complaint_submitted"
+ROUTED = "complaint_routed"
+ROUTED_TO_OFFICE = "complaint_routed_to_office"
+ASSIGNED = "complaint_assigned"
+EXTENSION_REQUESTED = "complaint_extension_requested"
+EXTENSION_APPROVED = "complaint_extension_approved"
+EXTENSION_REFUSED = "complaint_extension_refused"
+REVIEW_REQUESTED = "complaint_review_requested"
+IDENTITY_REQUESTED = "complaint_identity_requested"
+IDENTITY_GRANTED = "complaint_identity_granted"
+IDENTITY_REFUSED = "complaint_identity_refused"
+
+register_kind(
+    SUBMITTED,
+    subject=_("New complaint {code}"),
+    body=_("Complaint {code} was received. Decide whether to accept it by {due}."),
+)
+register_kind(
+    ROUTED,
+    subject=_("Complaint {code} routed to {department}"),
+    body=_("Complaint {code} was accepted and routed to {department}. Assign a handler; the reply is due by {due}."),
+)
+register_kind(
+    ROUTED_TO_OFFICE,
+    subject=_("Complaint {code} is for the discipline office to handle"),
+    body=_(
+        "Complaint {code} was routed to {department}, but nobody in its line may handle it because the "
+        "complaint names him. The discipline office answers for it; the reply is due by {due}."
+    ),
+)
+register_kind(
+    ASSIGNED,
+    subject=_("Complaint {code} assigned to you"),
+    body=_("You handle complaint {code}. The reply is due by {due}."),
+)
+register_kind(
+    EXTENSION_REQUESTED,
+    subject=_("Extension of {days} days requested for complaint {code}"),
+    body=_("An extension of {days} days was requested for complaint {code}. Approve or refuse it."),
+)
+register_kind(
+    EXTENSION_APPROVED,
+    subject=_("Extension approved for complaint {code}"),
+    body=_("The extension of {days} days for complaint {code} was approved. The reply is now due by {due}."),
+)
+register_kind(
+    EXTENSION_REFUSED,
+    subject=_("Extension refused for complaint {code}"),
+    body=_("The extension for complaint {code} was refused. The reply is still due by {due}."),
+)
+register_kind(
+    REVIEW_REQUESTED,
+    subject=_("Review requested for complaint {code}"),
+    body=_("The complainant asked for a review of the reply to complaint {code}. The answer is due by {due}."),
+)
+register_kind(
+    IDENTITY_REQUESTED,
+    subject=_("Access to a complainant's identity requested ({code})"),
+    body=_("Access to the complainant's identity of complaint {code} was requested. Grant or refuse it."),
+)
+register_kind(
+    IDENTITY_GRANTED,
+    subject=_("Access to the complainant's identity granted ({code})"),
+    body=_("Your request to see the complainant's identity of complaint {code} was granted."),
+)
+register_kind(
+    IDENTITY_REFUSED,
+    subject=_("Access to the complainant's identity refused ({code})"),
+    body=_("Your request to see the complainant's identity of complaint {code} was refused."),
+)

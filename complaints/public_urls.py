@@ -1,11 +1,16 @@
-"""Pages of the public side (no account)."""
+"""Pages of the public side (no account), and the staff download of what the public sent."""
 
 from django.urls import path
 
-from complaints import public_views
+from complaints import attachments, public_views
 
 urlpatterns = [
     path("complaints/new/", public_views.complaint_new, name="new"),
     path("complaints/submitted/", public_views.complaint_submitted, name="submitted"),
     path("complaints/track/", public_views.complaint_track, name="track"),
+    path(
+        "workbench/complaints/<int:pk>/attachments/<int:attachment_id>/",
+        attachments.attachment_download,
+        name="attachment",
+    ),
 ]

@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from supervision.api import CaseViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("cases", CaseViewSet, basename="case")
+urlpatterns = router.urls

@@ -7,4 +7,5 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from supervision import notifications  # noqa: F401
+        # Register the notification kinds and the dashboard panels of this app.
+        from supervision import notifications, views  # noqa: F401

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventBase(models.Model):
@@ -26,8 +27,8 @@ class EventBase(models.Model):
         related_name="+",
     )
     verb = models.CharField(_("event"), max_length=64)
-    from_state = models.CharField(_("from"), max_length=32, blank=True, default="")
-    to_state = models.CharField(_("to"), max_length=32, blank=True, default="")
+    from_state = models.CharField(pgettext_lazy("state", "from"), max_length=32, blank=True, default="")
+    to_state = models.CharField(pgettext_lazy("state", "to"), max_length=32, blank=True, default="")
     note = models.TextField(_("note"), blank=True, default="")
     data = models.JSONField(_("data"), default=dict, blank=True)
 
@@ -56,6 +57,7 @@ class AuditEvent(EventBase):
         "import": _("roster imported"),
         "create": _("created"),
         "update": _("updated"),
+        "retry_email": _("e-mail queued for another attempt"),
     }
 
     class Meta(EventBase.Meta):
@@ -115,7 +117,7 @@ class OutboxEmail(models.Model):
     notification = models.ForeignKey(
         Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
     )
-    to = models.EmailField(_("to"))
+    to = models.EmailField(pgettext_lazy("e-mail", "to"))
     language = models.CharField(_("language"), max_length=16, default="zh-hans")
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))

@@ -66,6 +66,8 @@ def role_labels(user: Any) -> list[str]:
         labels.append(_("Organization department"))
     cadre = cadre_of(user)
     if cadre is not None:
+        if cadre.headed_units.exists():
+            labels.append(_("Unit head"))
         if cadre.headed_departments.exists():
             labels.append(_("Department head"))
         labels.append(_("Cadre"))

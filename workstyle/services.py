@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import smtplib
+import socket
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import translation
 
@@ -91,14 +93,65 @@ def notification_send(
     return rows
 
 
+NotificationItem = tuple[Iterable[AbstractBaseUser | None], str, Mapping[str, Any], str]
+
+
+def notification_send_many(
+    *, items: Iterable[NotificationItem], now: datetime, email: bool = True
+) -> list[Notification]:
+    """``notification_send`` for many notices at once — items of (recipients, kind, params, url) —
+    in two INSERTs (notifications, outbox), for sweeps that notify about thousands of objects.
+    Same contract: call it inside the transaction of the change; params never carry identity."""
+    pending: list[tuple[Notification, Any]] = []
+    for recipients, kind, params, url in items:
+        seen: set[int] = set()
+        for user in recipients:
+            if user is None or user.pk is None or user.pk in seen or not getattr(user, "is_active", True):
+                continue
+            seen.add(user.pk)
+            pending.append(
+                (Notification(recipient_id=user.pk, kind=kind, params=dict(params), url=url, created_at=now), user)
+            )
+    if not pending:
+        return []
+    rows = Notification.objects.bulk_create([row for row, _user in pending])
+    if email:
+        language = settings.LANGUAGE_CODE
+        site = settings.WORKSTYLE_SITE_URL.rstrip("/")
+        emails = []
+        with translation.override(language):
+            for row, user in pending:
+                if not getattr(user, "email", ""):
+                    continue
+                body = render_body(row.kind, row.params)
+                emails.append(
+                    OutboxEmail(
+                        notification=row,
+                        to=user.email,
+                        language=language,
+                        subject=render_title(row.kind, row.params)[:300],
+                        body=f"{body}\n\n{site}{row.url}" if row.url else body,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
+        if emails:
+            OutboxEmail.objects.bulk_create(emails)
+            transaction.on_commit(_wake_relay)
+    return rows
+
+
 def _wake_relay() -> None:
+    from workstyle.celery import app
     from workstyle.tasks import outbox_relay
 
     try:
-        # No publish retries: a request must not hang on a broker that is down; beat catches up.
-        outbox_relay.apply_async(retry=False)
-    except Exception:  # the broker is unreachable; the e-mail waits in the outbox
-        log.warning("broker unreachable; the outbox relay will run on its schedule", exc_info=True)
+        # One try on a connection of its own: with the pool's defaults kombu retries a broker that
+        # is down for seconds, and the request would wait on it. The beat's schedule catches up.
+        with app.connection_for_write(transport_options={"max_retries": 0}) as conn:
+            outbox_relay.apply_async(retry=False, connection=conn)  # type: ignore[call-arg]  # stubs lack it
+    except Exception as exc:  # the broker is unreachable; the e-mail waits in the outbox
+        log.warning("broker unreachable (%s); the outbox relay will run on its schedule", exc)
 
 
 def notification_mark_read(*, user: Any, ids: Iterable[int] | None, now: datetime) -> int:
@@ -113,46 +166,108 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 240))
 
 
+# The mail server itself is down or refuses us: every other e-mail of the run would fail the same way.
+_SERVER_UNREACHABLE = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+)
+
+
 def outbox_relay(*, now: datetime, batch: int = 100) -> dict[str, int]:
     """Send due e-mails. Each row is sent under its own row lock and marked sent in the same
-    transaction, so concurrent relays skip it and a retried task never sends it again."""
+    transaction, so concurrent relays skip it and a retried task never sends it again.
+
+    One mail-server connection serves the whole run. When the server is unreachable the run stops
+    after the first failure: trying the rest would only wait out a timeout per e-mail (past the
+    task's time limit), and they are still due for the next run."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     due = list(
         OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, next_attempt_at__lte=now)
         .order_by("id")
         .values_list("id", flat=True)[:batch]
     )
-    for pk in due:
-        with transaction.atomic():
-            row = (
-                OutboxEmail.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=OutboxEmail.Status.PENDING)
-                .first()
-            )
-            if row is None:
-                continue  # another relay holds it or has sent it
-            try:
-                EmailMessage(
-                    subject=row.subject,
-                    body=row.body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[row.to],
-                    headers={"Message-ID": row.message_id},
-                ).send()
-            except Exception as exc:  # any transport failure: try again later
-                row.attempts += 1
-                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                row.next_attempt_at = now + _backoff(row.attempts)
-                if row.attempts >= settings.WORKSTYLE_OUTBOX_MAX_ATTEMPTS:
-                    row.status = OutboxEmail.Status.FAILED
-                    counts["failed"] += 1
+    if not due:
+        return counts
+    mailer = get_connection()
+    try:
+        for pk in due:
+            unreachable = False
+            with transaction.atomic():
+                row = (
+                    OutboxEmail.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, status=OutboxEmail.Status.PENDING)
+                    .first()
+                )
+                if row is None:
+                    continue  # another relay holds it or has sent it
+                try:
+                    mailer.open()  # once: a no-op while the connection is open
+                    EmailMessage(
+                        subject=row.subject,
+                        body=row.body,
+                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        to=[row.to],
+                        headers={"Message-ID": row.message_id},
+                        connection=mailer,
+                    ).send()
+                except Exception as exc:  # any transport failure: try again later
+                    unreachable = isinstance(exc, _SERVER_UNREACHABLE)
+                    row.attempts += 1
+                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    row.next_attempt_at = now + _backoff(row.attempts)
+                    if row.attempts >= settings.WORKSTYLE_OUTBOX_MAX_ATTEMPTS:
+                        row.status = OutboxEmail.Status.FAILED
+                        counts["failed"] += 1
+                    else:
+                        counts["retry"] += 1
+                    row.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
                 else:
-                    counts["retry"] += 1
-                row.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
-            else:
-                row.status = OutboxEmail.Status.SENT
-                row.sent_at = now
-                row.attempts += 1
-                row.save(update_fields=["status", "sent_at", "attempts"])
-                counts["sent"] += 1
+                    row.status = OutboxEmail.Status.SENT
+                    row.sent_at = now
+                    row.attempts += 1
+                    row.save(update_fields=["status", "sent_at", "attempts"])
+                    counts["sent"] += 1
+            if unreachable:
+                log.warning("mail server unreachable; the outbox relay stops until its next run")
+                break
+    finally:
+        try:
+            mailer.close()
+        except Exception as exc:  # the e-mails are sent and recorded; a failed QUIT changes nothing
+            log.warning("closing the mail server connection failed: %s", exc)
     return counts
+
+
+def outbox_retry(*, actor: Any, emails: Iterable[OutboxEmail], now: datetime) -> int:
+    """Queue pending or failed e-mails for one more attempt now (the admin's "retry now").
+
+    A sent e-mail is left alone, so that no one ever gets it twice; a failed one keeps its attempt
+    count, so that it turns failed again at once if this attempt fails too."""
+    ids = [email.pk for email in emails]
+    with transaction.atomic():
+        rows = list(
+            OutboxEmail.objects.select_for_update()
+            .filter(pk__in=ids, status__in=[OutboxEmail.Status.PENDING, OutboxEmail.Status.FAILED])
+            .order_by("id")
+        )
+        for row in rows:
+            from_state = row.status
+            row.status = OutboxEmail.Status.PENDING
+            row.next_attempt_at = now
+            row.save(update_fields=["status", "next_attempt_at"])
+            audit_record(
+                actor=actor,
+                verb="retry_email",
+                now=now,
+                target=row,
+                note=row.to,
+                data={"from": from_state, "attempts": row.attempts},
+            )
+        if rows:
+            transaction.on_commit(_wake_relay)
+    return len(rows)

@@ -149,6 +149,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+if TESTING:
+    # The production hasher takes most of a second per password; factories set one per user.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,7 +167,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.number("WORKSTYLE_LOGIN_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# JSON under /api/ (the token endpoint), the lockout page elsewhere.
+AXES_LOCKOUT_CALLABLE = "workstyle.views.lockout_response"
+# Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none, use REMOTE_ADDR).
+WORKSTYLE_NUM_PROXIES = env.number("WORKSTYLE_NUM_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "workstyle.http.axes_client_ip"
 
 # --- i18n, time -------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -240,6 +247,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workstyle.api.exception_handler",
+    # Throttles count the client's address as workstyle.http.client_ip sees it, never a header
+    # the client could set himself.
+    "NUM_PROXIES": WORKSTYLE_NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "public": env.text("WORKSTYLE_PUBLIC_API_RATE", "60/minute"),
         "public_submit": env.text("WORKSTYLE_PUBLIC_SUBMIT_RATE", "10/hour"),
@@ -255,6 +265,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models name their choices Status / Kind: give each its own schema enum.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "ExtensionRequestStatusEnum": "complaints.models.ExtensionRequest.Status",
+        "IdentityAccessStatusEnum": "complaints.models.IdentityAccess.Status",
+        "IdentityAccessKindEnum": "complaints.models.IdentityAccess.Kind",
+        "UnitKindEnum": "cadres.models.Unit.Kind",
+        "AccountabilityCaseStatusEnum": "supervision.models.AccountabilityCase.Status",
+        "AccountabilityCaseSourceEnum": "supervision.models.AccountabilityCase.Source",
+        "AccountabilityCaseOpenSourceEnum": "supervision.serializers.OPENABLE_SOURCES",
+    },
 }
 
 # --- the product's own rules --------------------------------------------------------------------
@@ -269,6 +290,7 @@ WORKSTYLE_OUTBOX_MAX_ATTEMPTS = env.number("WORKSTYLE_OUTBOX_MAX_ATTEMPTS", 8, m
 WORKSTYLE_PUBLIC_FORM_LIMIT = env.number("WORKSTYLE_PUBLIC_FORM_LIMIT", 10, minimum=1)
 WORKSTYLE_SITE_URL = env.text("WORKSTYLE_SITE_URL", "http://localhost:8000")
 WORKSTYLE_SITE_NAME = _("Work Style Supervision Portal")
+WORKSTYLE_DEMO_PASSWORD = env.text("DEMO_PASSWORD", "workstyle-demo")
 
 # Static schedule: one beat, no database scheduler (duplicate runs were reported with one).
 CELERY_BEAT_SCHEDULE = {

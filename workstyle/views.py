@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,6 +13,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -70,9 +72,27 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     ids = [int(value) for value in raw if value.isdigit()] if raw else None
     services.notification_mark_read(user=request.user, ids=ids, now=timezone.now())
     target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
+    # Only back to a page of this portal: a browser reads "/\evil.example" like "//evil.example".
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("notifications")
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): the API's JSON error
+    format under /api/, the lockout page elsewhere; 429 with Retry-After either way."""
+    message = _("Too many failed login attempts. Please try again later or contact the administrator.")
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"message": message, "errors": {}}, status=429)
+    else:
+        response = render(request, "registration/locked_out.html", status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
 
 
 @never_cache
@@ -99,8 +119,9 @@ def _broker_status() -> str:
     from workstyle.celery import app
 
     try:
+        # One try, no retries: a load balancer's probe must get its answer at once.
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=0, timeout=2)
         return "ok"
     except Exception:
         return "unreachable"

@@ -1,0 +1,64 @@
+"""Read-only API of the organisation. Querysets start from ``visible_to``: out of scope is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import permissions, viewsets
+from rest_framework.request import Request
+
+from cadres.filters import CadreFilter, DepartmentFilter, UnitFilter
+from cadres.models import Cadre, Department, Unit
+from cadres.serializers import CadreSerializer, DepartmentSerializer, UnitSerializer
+from workstyle import roles
+
+
+class IsStaffUser(permissions.BasePermission):
+    """The same audience as the workbench pages: office staff, or a cadre with an account."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return roles.is_staff_user(request.user)
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
+    """Units the caller may see (the whole organisation for office staff; otherwise his own unit,
+    and the units below it for a unit head)."""
+
+    serializer_class = UnitSerializer
+    permission_classes = [permissions.IsAuthenticated, IsStaffUser]
+    filterset_class = UnitFilter
+    search_fields = ("name", "code")
+    ordering_fields = ("code", "name", "kind")
+    ordering = ("code",)
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        return Unit.objects.visible_to(self.request.user).select_related("parent", "head")
+
+
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
+    """Departments the caller may see."""
+
+    serializer_class = DepartmentSerializer
+    permission_classes = [permissions.IsAuthenticated, IsStaffUser]
+    filterset_class = DepartmentFilter
+    search_fields = ("name", "code")
+    ordering_fields = ("code", "name", "unit__code")
+    ordering = ("unit__code", "code")
+
+    def get_queryset(self) -> QuerySet[Department]:
+        return Department.objects.visible_to(self.request.user).select_related("unit", "head")
+
+
+class CadreViewSet(viewsets.ReadOnlyModelViewSet[Cadre]):
+    """Cadres the caller may see."""
+
+    serializer_class = CadreSerializer
+    permission_classes = [permissions.IsAuthenticated, IsStaffUser]
+    filterset_class = CadreFilter
+    search_fields = ("name", "staff_number")
+    ordering_fields = ("staff_number", "name", "rank", "unit__code")
+    ordering = ("staff_number",)
+
+    def get_queryset(self) -> QuerySet[Cadre]:
+        return Cadre.objects.visible_to(self.request.user).select_related("unit", "department")

@@ -1,0 +1,88 @@
+"""Filters of the organisation lists, shared by the staff pages and the API.
+
+Choices of units and departments come from ``visible_to(request.user)``: a reference to an object
+out of the user's scope is refused like one that does not exist, so filters reveal nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Cadre, Department, Unit
+
+YES_NO_ANY = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
+
+
+def _visible_units(request: HttpRequest | None) -> QuerySet[Unit]:
+    return Unit.objects.visible_to(getattr(request, "user", None))
+
+
+def _visible_departments(request: HttpRequest | None) -> QuerySet[Department]:
+    return Department.objects.visible_to(getattr(request, "user", None)).select_related("unit")
+
+
+def _yes_no(label: Any) -> django_filters.BooleanFilter:
+    return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=YES_NO_ANY))
+
+
+def _search(label: Any) -> django_filters.CharFilter:
+    return django_filters.CharFilter(label=label, method="filter_q", max_length=100)
+
+
+class UnitFilter(django_filters.FilterSet):
+    q = _search(_("Search (name or code)"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices, empty_label=_("Any"))
+    parent = django_filters.ModelChoiceFilter(label=_("Parent unit"), queryset=_visible_units, empty_label=_("Any"))
+    active = _yes_no(_("Active"))
+
+    class Meta:
+        model = Unit
+        fields = ("q", "kind", "parent", "active")
+
+    def filter_q(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class DepartmentFilter(django_filters.FilterSet):
+    q = _search(_("Search (name or code)"))
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_visible_units, empty_label=_("Any"))
+    active = _yes_no(_("Active"))
+
+    class Meta:
+        model = Department
+        fields = ("q", "unit", "active")
+
+    def filter_q(self, queryset: QuerySet[Department], name: str, value: str) -> QuerySet[Department]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class CadreFilter(django_filters.FilterSet):
+    q = _search(_("Search (name or staff number)"))
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_visible_units, empty_label=_("Any"))
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=_visible_departments, empty_label=_("Any")
+    )
+    rank = django_filters.ChoiceFilter(label=_("Rank"), choices=Cadre.Rank.choices, empty_label=_("Any"))
+    is_leading = _yes_no(_("Leading cadre"))
+    active = _yes_no(_("Active"))
+
+    class Meta:
+        model = Cadre
+        fields = ("q", "unit", "department", "rank", "is_leading", "active")
+
+    def filter_q(self, queryset: QuerySet[Cadre], name: str, value: str) -> QuerySet[Cadre]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(staff_number__icontains=value))

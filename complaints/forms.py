@@ -1,0 +1,189 @@
+"""Forms of the complaint workbench: one small form per action on a complaint, and bulk routing.
+
+A form only checks and shapes the input; the view hands ``service_kwargs()`` to the service, which
+decides whether the change is allowed."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Cadre, Department
+from complaints import codes
+from complaints.models import CategoryPolicy, Complaint, IdentityAccess
+
+
+class ActionForm(forms.Form):
+    """Base of the forms posted to ``complaints:action``. The prefix keeps field names and ids
+    apart when several action forms share one page (several of them have a ``reason``)."""
+
+    prefix_name: ClassVar[str | None] = None
+    submit_label: ClassVar[Any] = _("Submit")
+
+    def __init__(self, *args: Any, complaint: Complaint, user: Any, action: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.prefix_name or action)
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+        self.user = user
+        self.action = action
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of the service beyond ``actor`` and ``now``."""
+        return {"complaint": self.complaint}
+
+
+def _department_choices(user: Any) -> Any:
+    return Department.objects.visible_to(user).filter(active=True).select_related("unit")
+
+
+class DepartmentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.unit.name} · {obj.name}"
+
+
+class AcceptForm(ActionForm):
+    department = DepartmentField(queryset=Department.objects.none(), label=_("Route to department"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _department_choices(self.user)  # type: ignore[attr-defined]
+        if self.complaint.department_id and not self.is_bound:
+            self.initial.setdefault("department", self.complaint.department_id)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "department": self.cleaned_data["department"]}
+
+
+class ReasonForm(ActionForm):
+    """Not accepting, revealing the identity, asking for access to it: each needs a reason."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "reason": self.cleaned_data["reason"]}
+
+
+class HandlerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} · {obj.position}" if obj.position else str(obj.name)
+
+
+class AssignForm(ActionForm):
+    handler = HandlerField(queryset=Cadre.objects.none(), label=_("Handler"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Active cadres of the complaint's department; never the cadre the complaint names (recusal).
+        department_id = self.complaint.department_id
+        qs = Cadre.objects.filter(department_id=department_id, active=True) if department_id else Cadre.objects.none()
+        if self.complaint.accused_cadre_id:
+            qs = qs.exclude(pk=self.complaint.accused_cadre_id)
+        self.fields["handler"].queryset = qs.order_by("name")  # type: ignore[attr-defined]
+        if self.complaint.handler_id and not self.is_bound:
+            self.initial.setdefault("handler", self.complaint.handler_id)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "handler": self.cleaned_data["handler"]}
+
+
+def max_extension_days(complaint: Complaint) -> int:
+    policy = CategoryPolicy.objects.filter(category=complaint.category).first()
+    return policy.max_extension_days if policy else CategoryPolicy._meta.get_field("max_extension_days").default
+
+
+class ExtensionRequestForm(ActionForm):
+    days = forms.IntegerField(label=_("Extra days"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = max_extension_days(self.complaint)
+        field = self.fields["days"]
+        field.max_value = limit  # type: ignore[attr-defined]
+        field.validators.append(MaxValueValidator(limit))
+        field.widget.attrs.update({"min": 1, "max": limit})
+        field.help_text = _("At most %(days)s days, once per complaint.") % {"days": limit}
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "days": self.cleaned_data["days"], "reason": self.cleaned_data["reason"]}
+
+
+class DecisionForm(ActionForm):
+    """Approve or refuse the pending extension: one form, a button per decision."""
+
+    prefix_name = "extension_decision"
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "note": self.cleaned_data["note"]}
+
+
+class IdentityDecisionForm(ActionForm):
+    """Grant or refuse one pending request for the complainant's identity."""
+
+    prefix_name = "identity_decision"
+    access = forms.ModelChoiceField(queryset=IdentityAccess.objects.none(), widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["access"].queryset = IdentityAccess.objects.filter(  # type: ignore[attr-defined]
+            complaint=self.complaint, kind=IdentityAccess.Kind.REQUEST
+        )
+        self.fields["access"].error_messages["invalid_choice"] = _("This request no longer exists.")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"access": self.cleaned_data["access"], "note": self.cleaned_data["note"]}
+
+
+class TextForm(ActionForm):
+    """The answer to the complainant: a reply, or the answer to a review."""
+
+    text = forms.CharField(label=_("Answer to the complainant"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "text": self.cleaned_data["text"]}
+
+
+class ConfirmForm(ActionForm):
+    """An action with no input (close)."""
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(
+        label=_("Tracking code of the complaint it duplicates"),
+        max_length=60,
+        help_text=_("This complaint is withdrawn and joins the other one."),
+    )
+
+    def clean_into(self) -> Complaint:
+        code = codes.format_tracking_code(self.cleaned_data["into"])
+        target = Complaint.objects.visible_to(self.user).filter(tracking_code=code).first() if code else None
+        if target is None:
+            raise forms.ValidationError(_("No complaint you can see has this tracking code."))
+        if target.pk == self.complaint.pk:
+            raise forms.ValidationError(_("A complaint cannot be merged into itself."))
+        return target
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "into": self.cleaned_data["into"]}
+
+
+class BulkAcceptForm(forms.Form):
+    """Route several submitted complaints to one department at once (discipline office)."""
+
+    complaints = forms.ModelMultipleChoiceField(
+        queryset=Complaint.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Complaints"),
+        error_messages={"required": _("Select at least one complaint.")},
+    )
+    department = DepartmentField(queryset=Department.objects.none(), label=_("Route to department"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["complaints"].queryset = Complaint.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["department"].queryset = _department_choices(user)  # type: ignore[attr-defined]

@@ -1,0 +1,279 @@
+"""Serializers of the staff complaint API. The complainant's name and contacts appear only for a
+viewer with an identity grant (``complaint_identity_visible``); otherwise the keys are absent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from cadres.models import Cadre, Department
+from complaints.models import (
+    Attachment,
+    CategoryPolicy,
+    Complaint,
+    ComplaintEvent,
+    ExtensionRequest,
+    IdentityAccess,
+)
+from complaints.selectors import complaint_allowed_actions, complaint_identity_visible
+
+IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_email")
+
+
+# Every error answer: a message and the field errors (workstyle.api.exception_handler).
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "message": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ("id", "original_name", "content_type", "size", "uploaded_at", "download_url")
+        read_only_fields = fields
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        try:
+            return reverse("complaints:attachment", args=[attachment.complaint_id, attachment.pk])
+        except NoReverseMatch:
+            return ""
+
+
+class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
+    """A complaint as staff see it. ``complainant_*`` keys are present only with an identity grant."""
+
+    # Output only (the serializer never writes); not read-only so that the schema lists them as
+    # optional: they are absent without an identity grant.
+    complainant_name = serializers.CharField(required=False)
+    complainant_phone = serializers.CharField(required=False)
+    complainant_email = serializers.CharField(required=False)
+    current_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Complaint
+        fields: tuple[str, ...] = (
+            "id",
+            "tracking_code",
+            "channel",
+            "category",
+            "title",
+            "description",
+            "unit",
+            "accused_name",
+            "accused_cadre",
+            *IDENTITY_FIELDS,
+            "contacts_erased_at",
+            "status",
+            "department",
+            "responsible_head",
+            "handler",
+            "submitted_at",
+            "accept_due_at",
+            "accepted_at",
+            "reject_reason",
+            "assigned_at",
+            "reply_due_at",
+            "extended",
+            "extension_days",
+            "escalation_level",
+            "escalated_at",
+            "reply_text",
+            "replied_at",
+            "satisfied",
+            "feedback_comment",
+            "feedback_at",
+            "review_reason",
+            "review_requested_at",
+            "review_due_at",
+            "review_reply_text",
+            "review_replied_at",
+            "closed_at",
+            "merged_into",
+            "current_due_at",
+            "updated_at",
+        )
+        read_only_fields = tuple(name for name in fields if name not in IDENTITY_FIELDS)
+
+    def _identity_visible(self, complaint: Complaint) -> bool:
+        ids = self.context.get("identity_ids")
+        if ids is not None:
+            return complaint.pk in ids
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return user is not None and complaint_identity_visible(user=user, complaint=complaint)
+
+    def to_representation(self, instance: Complaint) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        if not self._identity_visible(instance):
+            for field in IDENTITY_FIELDS:
+                data.pop(field, None)
+        return data
+
+
+class ComplaintDetailSerializer(ComplaintSerializer):
+    """A complaint with its attachments and the actions the caller may take now."""
+
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = (*ComplaintSerializer.Meta.fields, "attachments", "allowed_actions")
+        read_only_fields = tuple(name for name in fields if name not in IDENTITY_FIELDS)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, complaint: Complaint) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return complaint_allowed_actions(user=request.user, complaint=complaint)
+
+
+class ComplaintEventSerializer(serializers.ModelSerializer[ComplaintEvent]):
+    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    verb_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ComplaintEvent
+        fields = ("id", "at", "actor", "verb", "verb_label", "from_state", "to_state", "note", "data")
+        read_only_fields = fields
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer[ExtensionRequest]):
+    requested_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = (
+            "id",
+            "complaint",
+            "days",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        )
+        read_only_fields = fields
+
+
+class IdentityAccessSerializer(serializers.ModelSerializer[IdentityAccess]):
+    user: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = IdentityAccess
+        fields = (
+            "id",
+            "complaint",
+            "user",
+            "kind",
+            "reason",
+            "status",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        )
+        read_only_fields = fields
+
+
+class IdentitySerializer(serializers.Serializer[Any]):
+    """The complainant's identity, answered to a reveal."""
+
+    access = serializers.IntegerField()
+    complainant_name = serializers.CharField(allow_blank=True)
+    complainant_phone = serializers.CharField(allow_blank=True)
+    complainant_email = serializers.CharField(allow_blank=True)
+
+
+# --- action inputs ---------------------------------------------------------------------------------
+
+
+class AcceptInputSerializer(serializers.Serializer[Any]):
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(active=True))
+
+
+class ReasonInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=10_000)
+
+
+class AssignInputSerializer(serializers.Serializer[Any]):
+    handler = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.filter(active=True))
+
+
+class ExtensionInputSerializer(serializers.Serializer[Any]):
+    days = serializers.IntegerField(min_value=1, max_value=365)
+    reason = serializers.CharField(max_length=10_000)
+
+
+class NoteInputSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+
+class TextInputSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=10_000)
+
+
+class VisibleComplaintField(serializers.PrimaryKeyRelatedField):
+    """A complaint the caller may see: an id outside his scope reads as "does not exist"."""
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return Complaint.objects.visible_to(getattr(request, "user", None))
+
+
+class ComplaintAccessField(serializers.PrimaryKeyRelatedField):
+    """An identity request of the complaint the action is on."""
+
+    def get_queryset(self) -> Any:
+        complaint = self.context.get("complaint")
+        if complaint is None:
+            return IdentityAccess.objects.none()
+        return IdentityAccess.objects.filter(complaint=complaint)
+
+
+class MergeInputSerializer(serializers.Serializer[Any]):
+    into = VisibleComplaintField(queryset=Complaint.objects.all())
+
+
+class AccessDecisionInputSerializer(serializers.Serializer[Any]):
+    access = ComplaintAccessField(queryset=IdentityAccess.objects.all())
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+
+class CategoryPolicySerializer(serializers.ModelSerializer[CategoryPolicy]):
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+
+    class Meta:
+        model = CategoryPolicy
+        fields = (
+            "category",
+            "category_label",
+            "accept_days",
+            "reply_days",
+            "max_extension_days",
+            "review_window_days",
+            "review_reply_days",
+        )
+        read_only_fields = ("category", "category_label")
+        extra_kwargs = {
+            "accept_days": {"min_value": 1, "max_value": 365},
+            "reply_days": {"min_value": 1, "max_value": 365},
+            "max_extension_days": {"min_value": 0, "max_value": 365},
+            "review_window_days": {"min_value": 1, "max_value": 365},
+            "review_reply_days": {"min_value": 1, "max_value": 365},
+        }

@@ -1,0 +1,1030 @@
+"""Every change to a complaint. Each service locks the complaint row, checks the state it starts from
+and the actor's role, saves with ``update_fields``, writes its timeline event in the same transaction
+and queues notifications (rows now, e-mail on commit through the outbox).
+
+Time limits: the State Council's 2022 Regulations on Letters and Visits (arts. 22, 32, 35): accept
+within 15 days, answer within 60, one extension of at most 30 approved above the handling office
+with the complainant told, a review asked within 30 days of the answer and answered within 30.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from pathlib import PurePath
+from typing import Any
+from uuid import uuid4
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Cadre, Department, Unit
+from complaints import codes
+from complaints import notifications as kinds
+from complaints.deadlines import category_policy_for, due_after
+from complaints.models import (
+    Attachment,
+    Category,
+    CategoryPolicy,
+    Complaint,
+    ComplaintEvent,
+    ExtensionRequest,
+    IdentityAccess,
+)
+from complaints.selectors import (
+    complaint_can_give_feedback,
+    complaint_can_request_review,
+    complaint_head,
+    complaint_is_discipline,
+    complaint_is_head,
+    complaint_may_answer,
+    complaint_may_assign,
+    complaint_may_request_identity,
+)
+from workstyle import roles
+from workstyle.errors import InvalidInput, NotAllowed, TransitionError
+from workstyle.services import audit_record, notification_send
+
+log = logging.getLogger(__name__)
+
+S = Complaint.Status
+# The states from which nobody owes the complainant anything more.
+TERMINAL_STATUSES = (S.CLOSED, S.REJECTED, S.WITHDRAWN)
+MAX_TEXT = 10_000
+MAX_ATTACHMENTS = 5
+
+_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
+
+
+def escalate_overdue(*, now: dt.datetime, batch_size: int = 1000) -> dict[str, int]:
+    """The escalation sweep (complaints/escalation.py), re-exported here as the one entry point."""
+    from complaints.escalation import escalate_overdue as sweep
+
+    return sweep(now=now, batch_size=batch_size)
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) is not None else None
+
+
+def _lock(complaint: Complaint) -> Complaint:
+    """The complaint's row, locked until the transaction ends: concurrent changes queue up here and
+    each then sees the state the previous one left."""
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _event(
+    complaint: Complaint,
+    *,
+    actor: Any,
+    verb: str,
+    now: dt.datetime,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> ComplaintEvent:
+    assert verb in ComplaintEvent.VERBS, verb
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=_user(actor),
+        verb=verb,
+        at=now,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data or {},
+    )
+
+
+def _url(complaint: Complaint) -> str:
+    try:
+        return reverse("complaints:detail", args=[complaint.pk])
+    except NoReverseMatch:  # pragma: no cover - the staff pages are always wired
+        return ""
+
+
+def _due(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+def _without_accused(users: Iterable[Any], complaint: Complaint) -> list[Any]:
+    """Recusal holds for notices too: the cadre complained about is never told about it."""
+    accused_user_id = None
+    if complaint.accused_cadre_id is not None:
+        accused_user_id = Cadre.objects.filter(pk=complaint.accused_cadre_id).values_list("user_id", flat=True).first()
+    return [user for user in users if user is not None and user.pk != accused_user_id]
+
+
+def _discipline_users() -> list[Any]:
+    return list(get_user_model().objects.filter(groups__name=roles.DISCIPLINE, is_active=True).distinct())
+
+
+def _cadre_user(cadre: Cadre | None) -> Any:
+    return cadre.user if cadre is not None and cadre.user_id is not None else None
+
+
+def _notify(complaint: Complaint, *, recipients: Iterable[Any], kind: str, now: dt.datetime, **params: Any) -> None:
+    notification_send(
+        recipients=_without_accused(recipients, complaint),
+        kind=kind,
+        params={"code": complaint.tracking_code, **params},
+        now=now,
+        url=_url(complaint),
+    )
+
+
+def _line_users(complaint: Complaint) -> list[Any]:
+    """Who answers for a routed complaint: its head and handler, or the discipline office when
+    nobody in the line may (recusal)."""
+    head = complaint_head(complaint)
+    users = [_cadre_user(head), _cadre_user(complaint.handler) if complaint.handler_id else None]
+    if head is None:
+        users += _discipline_users()
+    return [user for user in users if user is not None]
+
+
+def _text(value: Any, field: str, *, required: bool = True, max_length: int = MAX_TEXT) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise InvalidInput(_("This field is required."), errors={field: [_("This field is required.")]})
+    if len(text) > max_length:
+        message = _("Ensure this field has no more than %(max)d characters.") % {"max": max_length}
+        raise InvalidInput(message, errors={field: [message]})
+    return text
+
+
+def _require(allowed: bool, message: Any = None) -> None:
+    if not allowed:
+        raise NotAllowed(message or _("You may not do this to this complaint."))
+
+
+def _require_status(complaint: Complaint, allowed: Sequence[str], message: Any = None) -> None:
+    if complaint.status not in allowed:
+        raise TransitionError(
+            message
+            or _("Not possible while the complaint is “%(status)s”.") % {"status": complaint.get_status_display()}
+        )
+
+
+def _require_discipline(actor: Any, complaint: Complaint) -> None:
+    _require(complaint_is_discipline(actor, complaint), _("Only the discipline office may do this."))
+
+
+# --- submission ------------------------------------------------------------------------------------
+
+
+def _attachment_content_type(file: Any) -> str:
+    """The real type of an upload, by its content (complaints/attachments.py)."""
+    from complaints.attachments import validate_attachment
+
+    return validate_attachment(file)
+
+
+def _match_accused(unit: Unit | None, accused_name: str) -> Cadre | None:
+    """The cadre named, when the name matches exactly one active cadre of the chosen unit; a guess
+    between two namesakes would misroute the recusal, so then nobody is linked (staff may link)."""
+    if unit is None or not accused_name:
+        return None
+    matches = list(Cadre.objects.filter(unit=unit, active=True, name=accused_name)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def complaint_submit(
+    *,
+    actor: Any,
+    channel: str,
+    category: str,
+    title: str,
+    description: str,
+    unit: Unit | None = None,
+    accused_name: str = "",
+    accused_cadre: Cadre | None = None,
+    complainant_name: str = "",
+    complainant_phone: str = "",
+    complainant_email: str = "",
+    attachments: Sequence[Any] = (),
+    now: dt.datetime,
+) -> tuple[Complaint, str]:
+    """File a complaint (the public, or staff recording a letter, call or visit). Returns the
+    complaint and its access key, which exists in plain text only in this return value."""
+    errors: dict[str, list[Any]] = {}
+
+    def check(field: str, value: Any, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
+        try:
+            return _text(value, field, required=required, max_length=max_length)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+            return ""
+
+    title = check("title", title, required=True, max_length=200)
+    description = check("description", description, required=True)
+    accused_name = " ".join(check("accused_name", accused_name, max_length=64).split())
+    complainant_name = check("complainant_name", complainant_name, max_length=64)
+    complainant_phone = check("complainant_phone", complainant_phone, max_length=32)
+    complainant_email = check("complainant_email", complainant_email, max_length=254)
+    if category not in Category.values:
+        errors["category"] = [_("Select a valid choice.")]
+    if channel not in Complaint.Channel.values:
+        errors["channel"] = [_("Select a valid choice.")]
+    if complainant_email:
+        try:
+            validate_email(complainant_email)
+        except ValidationError:
+            errors["complainant_email"] = [_("Enter a valid email address.")]
+    if unit is not None and not unit.active:
+        errors["unit"] = [_("Select a valid choice.")]
+    if accused_cadre is not None and not roles.is_staff_user(actor):
+        # Only staff link a cadre; the public names one, and the name is matched below.
+        raise NotAllowed(_("Only staff may link the cadre complained about."))
+    files = list(attachments)
+    content_types: list[str] = []
+    if len(files) > MAX_ATTACHMENTS:
+        errors["attachments"] = [_("Attach at most %(max)d files.") % {"max": MAX_ATTACHMENTS}]
+    else:
+        for file in files:
+            try:
+                content_types.append(_attachment_content_type(file))
+            except ValidationError as exc:
+                errors.setdefault("attachments", []).extend(exc.messages)
+    if errors:
+        raise InvalidInput(_("The input is not valid."), errors=errors)
+
+    if accused_cadre is None:
+        accused_cadre = _match_accused(unit, accused_name)
+    policy = category_policy_for(category)
+    access_key = codes.new_access_key()
+    stored_files: list[Any] = []
+    try:
+        with transaction.atomic():
+            complaint = _create_with_unique_code(
+                channel=channel,
+                category=category,
+                title=title,
+                description=description,
+                unit=unit,
+                accused_name=accused_name,
+                accused_cadre=accused_cadre,
+                complainant_name=complainant_name,
+                complainant_phone=complainant_phone,
+                complainant_email=complainant_email,
+                access_key_hash=codes.hash_access_key(access_key),
+                status=S.SUBMITTED,
+                submitted_at=now,
+                accept_due_at=due_after(now, policy.accept_days),
+            )
+            for file, content_type in zip(files, content_types, strict=True):
+                attachment = Attachment(
+                    complaint=complaint,
+                    original_name=PurePath(str(getattr(file, "name", "") or "")).name[:200] or "attachment",
+                    content_type=content_type,
+                    size=file.size,
+                    uploaded_at=now,
+                )
+                file.seek(0)
+                # A random name on disk: nothing of the complainant's own file name survives there.
+                attachment.file.save(uuid4().hex + _EXTENSIONS.get(content_type, ".bin"), File(file), save=False)
+                stored_files.append(attachment.file)
+                attachment.save()
+            _event(
+                complaint,
+                actor=actor,
+                verb="submit",
+                now=now,
+                to_state=S.SUBMITTED,
+                data={"channel": channel, "attachments": len(files)},
+            )
+            _notify(
+                complaint,
+                recipients=_discipline_users(),
+                kind=kinds.SUBMITTED,
+                now=now,
+                due=_due(complaint.accept_due_at),
+            )
+    except BaseException:
+        # Files are not transactional: remove what this failed submission wrote.
+        for stored in stored_files:
+            try:
+                stored.storage.delete(stored.name)
+            except OSError:  # pragma: no cover - best effort
+                log.warning("could not delete orphan attachment %s", stored.name, exc_info=True)
+        raise
+    return complaint, access_key
+
+
+def _create_with_unique_code(**fields: Any) -> Complaint:
+    """Insert with a fresh tracking code; a collision (≈2^-137) only costs another try."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return Complaint.objects.create(tracking_code=codes.new_tracking_code(), **fields)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+# --- triage ----------------------------------------------------------------------------------------
+
+
+def _unit_head_for(unit: Unit, accused_id: int | None) -> Cadre | None:
+    """The head of ``unit``, or of the nearest unit above, who is active and not the accused."""
+    for node in [unit, *unit.ancestors()]:
+        head = node.head
+        if head is not None and head.active and head.pk != accused_id:
+            return head
+    return None
+
+
+def _route(complaint: Complaint, *, actor: Any, department: Department, now: dt.datetime) -> list[str]:
+    """Accept and route ``complaint`` (locked) to ``department``, skipping a recused head."""
+    head = department.head
+    recused = head is not None and head.pk == complaint.accused_cadre_id
+    responsible = None
+    if head is None or recused or not head.active:
+        responsible = _unit_head_for(department.unit, complaint.accused_cadre_id)
+    policy = category_policy_for(complaint.category)
+    from_state = complaint.status
+    complaint.department = department
+    complaint.responsible_head = responsible
+    complaint.status = S.ACCEPTED
+    complaint.accepted_at = now
+    complaint.reply_due_at = due_after(now, policy.reply_days)
+    # The department's clock starts now: a late acceptance was the office's delay, not its own.
+    complaint.escalation_level = Complaint.Level.HANDLER
+    complaint.escalated_at = None
+    complaint.reminded_for = None
+    _event(
+        complaint,
+        actor=actor,
+        verb="accept",
+        now=now,
+        from_state=from_state,
+        to_state=S.ACCEPTED,
+        data={"department": department.pk, "reply_due_at": complaint.reply_due_at.isoformat()},
+    )
+    if recused:
+        _event(
+            complaint,
+            actor=actor,
+            verb="route_past",
+            now=now,
+            note="",
+            data={"department": department.pk, "responsible_head": responsible.pk if responsible else None},
+        )
+    head_now = complaint_head(complaint)
+    if head_now is not None:
+        _notify(
+            complaint,
+            recipients=[_cadre_user(head_now)],
+            kind=kinds.ROUTED,
+            now=now,
+            department=department.name,
+            due=_due(complaint.reply_due_at),
+        )
+    else:
+        _notify(
+            complaint,
+            recipients=_discipline_users(),
+            kind=kinds.ROUTED_TO_OFFICE,
+            now=now,
+            department=department.name,
+            due=_due(complaint.reply_due_at),
+        )
+    return [
+        "department",
+        "responsible_head",
+        "status",
+        "accepted_at",
+        "reply_due_at",
+        "escalation_level",
+        "escalated_at",
+        "reminded_for",
+        "updated_at",
+    ]
+
+
+def _check_department(department: Any) -> Department:
+    if not isinstance(department, Department) or not department.active:
+        raise InvalidInput(
+            _("Select an active department."), errors={"department": [_("Select an active department.")]}
+        )
+    return department
+
+
+def complaint_accept(*, actor: Any, complaint: Complaint, department: Department, now: dt.datetime) -> Complaint:
+    """The discipline office accepts a complaint and routes it to a department (recusal applied)."""
+    department = _check_department(department)
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [S.SUBMITTED])
+        _require_discipline(actor, complaint)
+        complaint.save(update_fields=_route(complaint, actor=actor, department=department, now=now))
+    return complaint
+
+
+def complaint_bulk_accept(
+    *, actor: Any, complaints: Iterable[Complaint], department: Department, now: dt.datetime
+) -> list[Complaint]:
+    """Accept several complaints into one department, all or none."""
+    department = _check_department(department)
+    ids = sorted({complaint.pk for complaint in complaints})
+    if not ids:
+        raise InvalidInput(
+            _("Select at least one complaint."), errors={"complaints": [_("Select at least one complaint.")]}
+        )
+    with transaction.atomic():
+        # Locked in id order, so that two overlapping bulk accepts cannot deadlock.
+        locked = list(Complaint.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        for complaint in locked:
+            _require_discipline(actor, complaint)
+        not_submitted = [complaint.tracking_code for complaint in locked if complaint.status != S.SUBMITTED]
+        if not_submitted:
+            raise TransitionError(
+                _("These complaints are no longer waiting for acceptance: %(codes)s")
+                % {"codes": ", ".join(not_submitted)}
+            )
+        for complaint in locked:
+            complaint.save(update_fields=_route(complaint, actor=actor, department=department, now=now))
+    return locked
+
+
+def complaint_reject(*, actor: Any, complaint: Complaint, reason: str, now: dt.datetime) -> Complaint:
+    """Not accepted (outside the office's scope), with the reason the complainant reads."""
+    reason = _text(reason, "reason")
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [S.SUBMITTED])
+        _require_discipline(actor, complaint)
+        from_state = complaint.status
+        complaint.status = S.REJECTED
+        complaint.reject_reason = reason
+        complaint.closed_at = now
+        complaint.save(update_fields=["status", "reject_reason", "closed_at", "updated_at"])
+        _event(complaint, actor=actor, verb="reject", now=now, from_state=from_state, to_state=S.REJECTED, note=reason)
+    return complaint
+
+
+def complaint_link_accused(*, actor: Any, complaint: Complaint, cadre: Cadre, now: dt.datetime) -> Complaint:
+    """The discipline office links the cadre complained about (the name matched nobody or several).
+    From then on recusal holds: he loses sight of it, and routing and handling skip him."""
+    if not isinstance(cadre, Cadre):
+        raise InvalidInput(_("Select a cadre."), errors={"cadre": [_("Select a cadre.")]})
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [*Complaint.OPEN_STATUSES, S.REPLIED, S.REVIEW_REPLIED])
+        _require_discipline(actor, complaint)
+        if complaint.accused_cadre_id == cadre.pk:
+            return complaint
+        from_state = complaint.status
+        complaint.accused_cadre = cadre
+        fields = ["accused_cadre", "updated_at"]
+        if complaint.department_id is not None:
+            department = complaint.department
+            assert department is not None
+            current = complaint.responsible_head_id or department.head_id
+            if current == cadre.pk or department.head_id is None:
+                complaint.responsible_head = _unit_head_for(department.unit, cadre.pk)
+                fields.append("responsible_head")
+        if complaint.handler_id == cadre.pk:
+            # He may not handle a complaint about himself: back to his head for a new handler.
+            complaint.handler = None
+            fields.append("handler")
+            if complaint.status == S.ASSIGNED:
+                complaint.status = S.ACCEPTED
+                fields.append("status")
+        complaint.save(update_fields=fields)
+        _event(
+            complaint,
+            actor=actor,
+            verb="route_past",
+            now=now,
+            from_state=from_state,
+            to_state=complaint.status,
+            data={"accused_cadre": cadre.pk, "responsible_head": complaint.responsible_head_id},
+        )
+    return complaint
+
+
+# --- handling --------------------------------------------------------------------------------------
+
+
+def complaint_assign(*, actor: Any, complaint: Complaint, handler: Cadre, now: dt.datetime) -> Complaint:
+    """The head who answers for the complaint gives it to a handler (reassigning is allowed)."""
+    if not isinstance(handler, Cadre):
+        raise InvalidInput(_("Select a handler."), errors={"handler": [_("Select a handler.")]})
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
+        _require(complaint_may_assign(actor, complaint), _("Only the head who answers for it may assign it."))
+        if handler.pk == complaint.accused_cadre_id:
+            message = _("The cadre complained about may not handle the complaint.")
+            raise InvalidInput(message, errors={"handler": [message]})
+        in_scope = roles.is_discipline(actor) or Cadre.objects.visible_to(actor).filter(pk=handler.pk).exists()
+        if not handler.active or not in_scope:
+            message = _("Select an active cadre of your unit or department.")
+            raise InvalidInput(message, errors={"handler": [message]})
+        if complaint.status == S.ASSIGNED and complaint.handler_id == handler.pk:
+            return complaint
+        from_state = complaint.status
+        complaint.handler = handler
+        complaint.status = S.ASSIGNED
+        complaint.assigned_at = now
+        complaint.save(update_fields=["handler", "status", "assigned_at", "updated_at"])
+        _event(
+            complaint,
+            actor=actor,
+            verb="assign",
+            now=now,
+            from_state=from_state,
+            to_state=S.ASSIGNED,
+            data={"handler": handler.pk},
+        )
+        _notify(
+            complaint, recipients=[_cadre_user(handler)], kind=kinds.ASSIGNED, now=now, due=_due(complaint.reply_due_at)
+        )
+    return complaint
+
+
+def complaint_request_extension(
+    *, actor: Any, complaint: Complaint, days: int, reason: str, now: dt.datetime
+) -> ExtensionRequest:
+    """The head asks the discipline office for the one extension a complaint may get."""
+    reason = _text(reason, "reason")
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
+        _require(complaint_is_head(actor, complaint), _("Only the head who answers for it may ask for an extension."))
+        if complaint.extended:
+            raise TransitionError(_("The complaint was already extended once."))
+        if complaint.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+            raise TransitionError(_("An extension request is already waiting for a decision."))
+        maximum = category_policy_for(complaint.category).max_extension_days
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= maximum:
+            message = _("Enter a number of days from 1 to %(max)d.") % {"max": maximum}
+            raise InvalidInput(message, errors={"days": [message]})
+        request = ExtensionRequest.objects.create(
+            complaint=complaint, days=days, reason=reason, requested_by=actor, requested_at=now
+        )
+        _event(
+            complaint,
+            actor=actor,
+            verb="request_extension",
+            now=now,
+            note=reason,
+            data={"days": days, "request": request.pk},
+        )
+        _notify(complaint, recipients=_discipline_users(), kind=kinds.EXTENSION_REQUESTED, now=now, days=days)
+    return request
+
+
+def _lock_pending_extension(complaint: Complaint) -> ExtensionRequest:
+    request = (
+        ExtensionRequest.objects.select_for_update()
+        .filter(complaint=complaint, status=ExtensionRequest.Status.PENDING)
+        .first()
+    )
+    if request is None:
+        raise TransitionError(_("No extension request is waiting for a decision."))
+    return request
+
+
+def complaint_approve_extension(*, actor: Any, complaint: Complaint, now: dt.datetime, note: str = "") -> Complaint:
+    """The discipline office approves the extension: the reply deadline moves, the complainant reads
+    it on the tracking page (a public timeline entry), the head and handler are told."""
+    note = _text(note, "note", required=False)
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
+        _require_discipline(actor, complaint)
+        request = _lock_pending_extension(complaint)
+        if complaint.extended:  # pragma: no cover - a request cannot be filed then
+            raise TransitionError(_("The complaint was already extended once."))
+        assert complaint.reply_due_at is not None
+        request.status = ExtensionRequest.Status.APPROVED
+        request.decided_by = actor
+        request.decided_at = now
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        complaint.reply_due_at = due_after(complaint.reply_due_at, request.days)
+        complaint.extended = True
+        complaint.extension_days = request.days
+        complaint.save(update_fields=["reply_due_at", "extended", "extension_days", "updated_at"])
+        _event(
+            complaint,
+            actor=actor,
+            verb="approve_extension",
+            now=now,
+            note=note,
+            # "public": shown to the complainant on the tracking page (the regulations require he
+            # be told); the note itself stays internal.
+            data={
+                "public": True,
+                "days": request.days,
+                "reply_due_at": complaint.reply_due_at.isoformat(),
+                "request": request.pk,
+            },
+        )
+        _notify(
+            complaint,
+            recipients=[*_line_users(complaint), request.requested_by],
+            kind=kinds.EXTENSION_APPROVED,
+            now=now,
+            days=request.days,
+            due=_due(complaint.reply_due_at),
+        )
+    return complaint
+
+
+def complaint_refuse_extension(*, actor: Any, complaint: Complaint, now: dt.datetime, note: str = "") -> Complaint:
+    note = _text(note, "note", required=False)
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
+        _require_discipline(actor, complaint)
+        request = _lock_pending_extension(complaint)
+        request.status = ExtensionRequest.Status.REFUSED
+        request.decided_by = actor
+        request.decided_at = now
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        _event(
+            complaint,
+            actor=actor,
+            verb="refuse_extension",
+            now=now,
+            note=note,
+            data={"days": request.days, "request": request.pk},
+        )
+        _notify(
+            complaint,
+            recipients=[*_line_users(complaint), request.requested_by],
+            kind=kinds.EXTENSION_REFUSED,
+            now=now,
+            due=_due(complaint.reply_due_at),
+        )
+    return complaint
+
+
+def complaint_reply(*, actor: Any, complaint: Complaint, text: str, now: dt.datetime) -> Complaint:
+    """The handler or the head answers the complainant."""
+    text = _text(text, "text")
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
+        _require(complaint_may_answer(actor, complaint), _("Only its handler or head may answer the complaint."))
+        from_state = complaint.status
+        complaint.reply_text = text
+        complaint.replied_at = now
+        complaint.replied_by = actor
+        complaint.status = S.REPLIED
+        complaint.save(update_fields=["reply_text", "replied_at", "replied_by", "status", "updated_at"])
+        _event(complaint, actor=actor, verb="reply", now=now, from_state=from_state, to_state=S.REPLIED)
+    return complaint
+
+
+def complaint_reply_review(*, actor: Any, complaint: Complaint, text: str, now: dt.datetime) -> Complaint:
+    text = _text(text, "text")
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [S.REVIEW_REQUESTED])
+        _require(complaint_may_answer(actor, complaint), _("Only its handler or head may answer the review."))
+        complaint.review_reply_text = text
+        complaint.review_replied_at = now
+        complaint.status = S.REVIEW_REPLIED
+        complaint.save(update_fields=["review_reply_text", "review_replied_at", "status", "updated_at"])
+        _event(
+            complaint,
+            actor=actor,
+            verb="reply_review",
+            now=now,
+            from_state=S.REVIEW_REQUESTED,
+            to_state=S.REVIEW_REPLIED,
+        )
+    return complaint
+
+
+def complaint_close(*, actor: Any, complaint: Complaint, now: dt.datetime) -> Complaint:
+    """Close an answered complaint: the discipline office or the head; the system (``actor`` None)
+    once the complainant's window for a review has passed."""
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_status(complaint, [S.REPLIED, S.REVIEW_REPLIED])
+        if actor is None:
+            answered_at = complaint.review_replied_at or complaint.replied_at
+            assert answered_at is not None
+            window = category_policy_for(complaint.category).review_window_days
+            if now <= due_after(answered_at, window):
+                raise TransitionError(_("The complainant may still ask for a review."))
+        else:
+            _require(
+                complaint_is_discipline(actor, complaint) or complaint_is_head(actor, complaint),
+                _("Only the discipline office or the head may close the complaint."),
+            )
+        from_state = complaint.status
+        complaint.status = S.CLOSED
+        complaint.closed_at = now
+        complaint.save(update_fields=["status", "closed_at", "updated_at"])
+        _event(complaint, actor=actor, verb="close", now=now, from_state=from_state, to_state=S.CLOSED)
+    return complaint
+
+
+def complaint_merge(*, actor: Any, complaint: Complaint, into: Complaint, now: dt.datetime) -> Complaint:
+    """Withdraw a duplicate: it joins ``into`` and is answered there."""
+    if not isinstance(into, Complaint) or into.pk == complaint.pk:
+        message = _("A complaint cannot be merged into itself.")
+        raise InvalidInput(message, errors={"into": [message]})
+    with transaction.atomic():
+        # Both rows locked, in id order, so that merging A into B and B into A at once cannot deadlock
+        # or leave a cycle.
+        locked = Complaint.objects.select_for_update().filter(pk__in=[complaint.pk, into.pk]).order_by("pk")
+        rows = {row.pk: row for row in locked}
+        complaint, target = rows[complaint.pk], rows.get(into.pk)
+        _require_status(complaint, [S.SUBMITTED, S.ACCEPTED, S.ASSIGNED])
+        _require_discipline(actor, complaint)
+        if target is None or not Complaint.objects.visible_to(actor).filter(pk=target.pk).exists():
+            message = _("Select a complaint you can see.")
+            raise InvalidInput(message, errors={"into": [message]})
+        if target.status == S.WITHDRAWN:
+            message = _("A complaint cannot be merged into a withdrawn one.")
+            raise InvalidInput(message, errors={"into": [message]})
+        from_state = complaint.status
+        complaint.status = S.WITHDRAWN
+        complaint.merged_into = target
+        complaint.closed_at = now
+        complaint.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
+        _event(
+            complaint,
+            actor=actor,
+            verb="merge",
+            now=now,
+            from_state=from_state,
+            to_state=S.WITHDRAWN,
+            data={"into": target.pk, "into_code": target.tracking_code},
+        )
+    return complaint
+
+
+# --- the complainant -------------------------------------------------------------------------------
+
+
+def complaint_feedback(*, complaint: Complaint, satisfied: bool, comment: str, now: dt.datetime) -> Complaint:
+    """The complainant rates the reply, once."""
+    if not isinstance(satisfied, bool):
+        raise InvalidInput(_("Say whether you are satisfied."), errors={"satisfied": [_("This field is required.")]})
+    comment = _text(comment, "comment", required=False, max_length=2000)
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        if not complaint_can_give_feedback(complaint):
+            raise TransitionError(_("The reply can be rated once, after it is given."))
+        complaint.satisfied = satisfied
+        complaint.feedback_comment = comment
+        complaint.feedback_at = now
+        complaint.save(update_fields=["satisfied", "feedback_comment", "feedback_at", "updated_at"])
+        _event(complaint, actor=None, verb="feedback", now=now, note=comment, data={"satisfied": satisfied})
+    return complaint
+
+
+def complaint_request_review(*, complaint: Complaint, reason: str, now: dt.datetime) -> Complaint:
+    """The complainant asks for a review within the window after the reply (also when staff closed
+    the complaint meanwhile); the head must answer within the policy's time."""
+    reason = _text(reason, "reason", max_length=5000)
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        if not complaint_can_request_review(complaint, now=now):
+            raise TransitionError(_("A review can no longer be asked for this complaint."))
+        from_state = complaint.status
+        policy = category_policy_for(complaint.category)
+        complaint.review_reason = reason
+        complaint.review_requested_at = now
+        complaint.review_due_at = due_after(now, policy.review_reply_days)
+        complaint.status = S.REVIEW_REQUESTED
+        complaint.closed_at = None
+        # A new answer is owed: its own deadline, its own ladder.
+        complaint.escalation_level = Complaint.Level.HANDLER
+        complaint.escalated_at = None
+        complaint.reminded_for = None
+        complaint.save(
+            update_fields=[
+                "review_reason",
+                "review_requested_at",
+                "review_due_at",
+                "status",
+                "closed_at",
+                "escalation_level",
+                "escalated_at",
+                "reminded_for",
+                "updated_at",
+            ]
+        )
+        _event(
+            complaint,
+            actor=None,
+            verb="request_review",
+            now=now,
+            from_state=from_state,
+            to_state=S.REVIEW_REQUESTED,
+            note=reason,
+        )
+        _notify(
+            complaint,
+            recipients=_line_users(complaint),
+            kind=kinds.REVIEW_REQUESTED,
+            now=now,
+            due=_due(complaint.review_due_at),
+        )
+    return complaint
+
+
+# --- the complainant's identity --------------------------------------------------------------------
+
+
+def complaint_reveal_identity(*, actor: Any, complaint: Complaint, reason: str, now: dt.datetime) -> IdentityAccess:
+    """A discipline officer looks at the complainant's identity: always with a reason, always on the
+    timeline."""
+    reason = _text(reason, "reason")
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _require_discipline(actor, complaint)
+        if complaint.contacts_erased_at is not None:
+            raise TransitionError(_("The complainant's contact details were erased."))
+        access = IdentityAccess.objects.create(
+            complaint=complaint,
+            user=actor,
+            kind=IdentityAccess.Kind.REVEAL,
+            reason=reason,
+            status=IdentityAccess.Status.GRANTED,
+            requested_at=now,
+            decided_by=actor,
+            decided_at=now,
+        )
+        _event(complaint, actor=actor, verb="reveal_identity", now=now, note=reason, data={"access": access.pk})
+    return access
+
+
+def complaint_request_identity(*, actor: Any, complaint: Complaint, reason: str, now: dt.datetime) -> IdentityAccess:
+    """Staff outside the discipline office ask to see the complainant's identity."""
+    reason = _text(reason, "reason")
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        visible = Complaint.objects.visible_to(actor).filter(pk=complaint.pk).exists()
+        _require(
+            visible and complaint_may_request_identity(actor, complaint),
+            _("You may not ask for the complainant's identity."),
+        )
+        if complaint.contacts_erased_at is not None:
+            raise TransitionError(_("The complainant's contact details were erased."))
+        if complaint.identity_accesses.filter(
+            user=actor, status__in=(IdentityAccess.Status.PENDING, IdentityAccess.Status.GRANTED)
+        ).exists():
+            raise TransitionError(_("You already asked for access, or have it."))
+        access = IdentityAccess.objects.create(
+            complaint=complaint, user=actor, kind=IdentityAccess.Kind.REQUEST, reason=reason, requested_at=now
+        )
+        _event(complaint, actor=actor, verb="request_identity", now=now, note=reason, data={"access": access.pk})
+        _notify(complaint, recipients=_discipline_users(), kind=kinds.IDENTITY_REQUESTED, now=now)
+    return access
+
+
+def _decide_identity(*, actor: Any, access: IdentityAccess, now: dt.datetime, note: str, grant: bool) -> IdentityAccess:
+    note = _text(note, "note", required=False)
+    with transaction.atomic():
+        # Complaint first, then the request: the same order as every other service, no deadlock.
+        complaint = _lock(access.complaint)
+        access = IdentityAccess.objects.select_for_update().get(pk=access.pk)
+        _require_discipline(actor, complaint)
+        if access.kind != IdentityAccess.Kind.REQUEST or access.status != IdentityAccess.Status.PENDING:
+            raise TransitionError(_("This request was already decided."))
+        access.status = IdentityAccess.Status.GRANTED if grant else IdentityAccess.Status.REFUSED
+        access.decided_by = actor
+        access.decided_at = now
+        access.decision_note = note
+        access.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        _event(
+            complaint,
+            actor=actor,
+            verb="grant_identity" if grant else "refuse_identity",
+            now=now,
+            note=note,
+            data={"access": access.pk, "user": access.user_id},
+        )
+        _notify(
+            complaint,
+            recipients=[access.user],
+            kind=kinds.IDENTITY_GRANTED if grant else kinds.IDENTITY_REFUSED,
+            now=now,
+        )
+    return access
+
+
+def complaint_grant_identity(*, actor: Any, access: IdentityAccess, now: dt.datetime, note: str = "") -> IdentityAccess:
+    return _decide_identity(actor=actor, access=access, now=now, note=note, grant=True)
+
+
+def complaint_refuse_identity(
+    *, actor: Any, access: IdentityAccess, now: dt.datetime, note: str = ""
+) -> IdentityAccess:
+    return _decide_identity(actor=actor, access=access, now=now, note=note, grant=False)
+
+
+def complaint_erase_expired_contacts(*, now: dt.datetime, batch_size: int = 1000) -> int:
+    """Erase the complainant's name and contacts of complaints finished (closed, not accepted or
+    withdrawn) more than ``WORKSTYLE_RETENTION_DAYS`` ago; the complaint and its timeline stay.
+    Set-based: per batch one locking SELECT, one UPDATE and one INSERT of events. Rows another
+    run holds are skipped, so concurrent runs never erase (or record) a complaint twice."""
+    cutoff = now - timedelta(days=settings.WORKSTYLE_RETENTION_DAYS)
+    has_contacts = ~Q(complainant_name="") | ~Q(complainant_phone="") | ~Q(complainant_email="")
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Complaint.objects.select_for_update(skip_locked=True)
+                .filter(
+                    has_contacts, status__in=TERMINAL_STATUSES, closed_at__lte=cutoff, contacts_erased_at__isnull=True
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return total
+            Complaint.objects.filter(pk__in=ids).update(
+                complainant_name="", complainant_phone="", complainant_email="", contacts_erased_at=now, updated_at=now
+            )
+            ComplaintEvent.objects.bulk_create(
+                [ComplaintEvent(complaint_id=pk, actor=None, verb="erase_contacts", at=now) for pk in ids]
+            )
+            total += len(ids)
+        if len(ids) < batch_size:
+            return total
+
+
+# --- policies --------------------------------------------------------------------------------------
+
+POLICY_FIELDS = ("accept_days", "reply_days", "max_extension_days", "review_window_days", "review_reply_days")
+
+
+def category_policy_update(
+    *,
+    actor: Any,
+    policy: CategoryPolicy,
+    now: dt.datetime,
+    accept_days: int | None = None,
+    reply_days: int | None = None,
+    max_extension_days: int | None = None,
+    review_window_days: int | None = None,
+    review_reply_days: int | None = None,
+) -> CategoryPolicy:
+    """Change a category's time limits (discipline office or administrator). Deadlines already set
+    keep their dates; new ones use the new limits."""
+    _require(
+        roles.is_discipline(actor) or bool(getattr(actor, "is_superuser", False)),
+        _("Only the discipline office may change time limits."),
+    )
+    values = {
+        "accept_days": accept_days,
+        "reply_days": reply_days,
+        "max_extension_days": max_extension_days,
+        "review_window_days": review_window_days,
+        "review_reply_days": review_reply_days,
+    }
+    errors: dict[str, list[Any]] = {}
+    for field, value in values.items():
+        if value is None:
+            continue
+        minimum = 0 if field == "max_extension_days" else 1
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= 365:
+            errors[field] = [_("Enter a number of days from %(min)d to 365.") % {"min": minimum}]
+    if errors:
+        raise InvalidInput(_("The input is not valid."), errors=errors)
+    with transaction.atomic():
+        policy = CategoryPolicy.objects.select_for_update().get(pk=policy.pk)
+        changes = {
+            field: [getattr(policy, field), value]
+            for field, value in values.items()
+            if value is not None and getattr(policy, field) != value
+        }
+        if not changes:
+            return policy
+        for field, (_old, new) in changes.items():
+            setattr(policy, field, new)
+        policy.save(update_fields=list(changes))
+        audit_record(actor=actor, verb="update", now=now, target=policy, data=changes)
+    return policy

@@ -1,0 +1,54 @@
+"""Admin of supervision. Cases change only through their services (each change writes its event),
+so the admin shows them, with their timeline, read-only; the workbench pages do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from supervision.models import AccountabilityCase, CaseEvent
+
+
+class _ReadOnly:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CaseEventInline(_ReadOnly, admin.TabularInline):
+    model = CaseEvent
+    fields = ("at", "actor", "verb", "from_state", "to_state", "note")
+    readonly_fields = fields
+    ordering = ("at", "id")
+    extra = 0
+
+
+@admin.register(AccountabilityCase)
+class AccountabilityCaseAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ("id", "subject", "source", "status", "complaint", "opened_at", "decision_date")
+    list_filter = ("status", "source")
+    list_select_related = ("subject_cadre", "subject_unit", "complaint")
+    search_fields = ("allegation", "subject_cadre__name", "subject_cadre__staff_number", "subject_unit__name")
+    raw_id_fields = ("subject_cadre", "subject_unit", "complaint")
+    date_hierarchy = "opened_at"
+    inlines = [CaseEventInline]
+
+    @admin.display(description=_("held accountable"))
+    def subject(self, obj: AccountabilityCase) -> str:
+        return str(obj.subject_cadre or obj.subject_unit)
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ("at", "case", "verb", "actor", "from_state", "to_state")
+    list_filter = ("verb",)
+    list_select_related = ("case", "actor")
+    date_hierarchy = "at"

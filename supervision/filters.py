@@ -1,0 +1,88 @@
+"""Filters of the case list, shared by the workbench page and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from supervision.models import AccountabilityCase
+from supervision.selectors import OPEN_STATUSES
+
+Case = AccountabilityCase
+OPEN = "open"
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
+    status = django_filters.ChoiceFilter(
+        label=_("status"),
+        choices=[(OPEN, _("Open (not yet decided)")), *Case.Status.choices],
+        method="filter_status",
+        empty_label=_("Any"),
+    )
+    source = django_filters.ChoiceFilter(label=_("source"), choices=Case.Source.choices, empty_label=_("Any"))
+    subject = django_filters.CharFilter(label=_("subject"), method="filter_subject", max_length=100)
+    subject_cadre = django_filters.NumberFilter(label=_("cadre held accountable (id)"), field_name="subject_cadre")
+    subject_unit = django_filters.NumberFilter(label=_("unit held accountable (id)"), field_name="subject_unit")
+    complaint = django_filters.NumberFilter(label=_("complaint (id)"), field_name="complaint")
+    opened_after = django_filters.DateFilter(
+        label=_("opened on or after"), field_name="opened_at", lookup_expr="date__gte", widget=DATE
+    )
+    opened_before = django_filters.DateFilter(
+        label=_("opened on or before"), field_name="opened_at", lookup_expr="date__lte", widget=DATE
+    )
+
+    class Meta:
+        model = AccountabilityCase
+        fields: tuple[str, ...] = (
+            "q",
+            "status",
+            "source",
+            "subject",
+            "subject_cadre",
+            "subject_unit",
+            "complaint",
+            "opened_after",
+            "opened_before",
+        )
+
+    def filter_status(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value) if value else queryset
+
+    def filter_subject(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(subject_cadre__name__icontains=value)
+            | Q(subject_cadre__staff_number__iexact=value)
+            | Q(subject_unit__name__icontains=value)
+        )
+
+    def filter_q(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(allegation__icontains=value)
+            | Q(complaint__tracking_code__iexact=value)
+            | Q(subject_cadre__name__icontains=value)
+            | Q(subject_unit__name__icontains=value)
+        )
+
+
+class CasePageFilter(CaseFilter):
+    """The page shows the filters a person types; ids stay for the API."""
+
+    class Meta(CaseFilter.Meta):
+        fields = ("q", "status", "source", "subject", "opened_after", "opened_before")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("subject_cadre", "subject_unit", "complaint"):
+            self.filters.pop(name, None)

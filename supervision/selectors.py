@@ -1,0 +1,40 @@
+"""Reads of accountability cases that are more than a ``get``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from supervision.models import AccountabilityCase
+from supervision.services import case_may_manage
+
+Status = AccountabilityCase.Status
+OPEN_STATUSES = (Status.OPENED, Status.INVESTIGATING)
+
+
+def case_list_for(*, user: Any) -> QuerySet[AccountabilityCase]:
+    """The cases the user may see, with what a list shows."""
+    return AccountabilityCase.objects.visible_to(user).select_related(
+        "subject_cadre", "subject_unit", "complaint", "subject_cadre__unit"
+    )
+
+
+def case_allowed_actions(*, user: Any, case: AccountabilityCase) -> list[str]:
+    """The transitions this user may make on this case now."""
+    if not case_may_manage(user):
+        return []
+    return {
+        Status.OPENED: ["investigate", "close"],
+        Status.INVESTIGATING: ["decide", "close"],
+        Status.DECIDED: ["close"],
+    }.get(AccountabilityCase.Status(case.status), [])
+
+
+def case_open_counts(*, user: Any) -> dict[str, int]:
+    """Cases waiting for an investigation, and all cases not yet decided, for the dashboard."""
+    qs = AccountabilityCase.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
+    counts = {Status.OPENED.value: 0, Status.INVESTIGATING.value: 0}
+    for row in qs.order_by().values_list("status", flat=True):
+        counts[row] += 1
+    return {"to_investigate": counts[Status.OPENED], "open": sum(counts.values())}

@@ -1,0 +1,160 @@
+"""Recusal: a complaint naming a cadre is invisible to him everywhere, routed past him, and he never
+handles it (DESIGN §1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from rest_framework.test import APIClient
+
+from complaints import services
+from complaints.models import Complaint
+from complaints.selectors import complaint_allowed_actions, complaint_head
+from tests.factories.complaints import (
+    complaint_in_state,
+    fast_passwords,  # noqa: F401  (autouse)
+)
+from tests.factories.org import CadreFactory, UserFactory
+from workstyle.errors import InvalidInput, NotAllowed
+from workstyle.models import Notification
+
+NOW = dt.datetime(2025, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def api(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def submit(**kwargs: Any) -> Complaint:
+    complaint, _key = services.complaint_submit(
+        actor=None, channel="web", category="inaction", title="t", description="d", now=NOW, **kwargs
+    )
+    return complaint
+
+
+def test_the_named_cadre_is_linked_when_the_name_matches_one_active_cadre_of_the_unit(org: Any) -> None:
+    assert submit(unit=org.bureau, accused_name=" 王主任 ").accused_cadre == org.head
+    # Outside the unit named: no link.
+    assert submit(unit=org.township, accused_name="王主任").accused_cadre is None
+    # No unit: no guess.
+    assert submit(accused_name="王主任").accused_cadre is None
+
+
+def test_two_namesakes_or_an_inactive_cadre_link_nobody(org: Any) -> None:
+    CadreFactory(department=org.records, name="王主任")
+    assert submit(unit=org.bureau, accused_name="王主任").accused_cadre is None
+    CadreFactory(department=org.town_office, name="孙镇长", active=False)
+    assert submit(unit=org.township, accused_name="孙镇长").accused_cadre is None
+
+
+def test_a_complaint_against_the_head_goes_to_the_unit_head(org: Any, discipline_user: Any) -> None:
+    complaint = submit(unit=org.bureau, accused_name="王主任")
+    complaint = services.complaint_accept(actor=discipline_user, complaint=complaint, department=org.office, now=NOW)
+    assert complaint.responsible_head == org.bureau_head
+    assert complaint_head(complaint) == org.bureau_head
+    route = complaint.events.get(verb="route_past")
+    assert route.data == {"department": org.office.pk, "responsible_head": org.bureau_head.pk}
+    routed = Notification.objects.filter(kind="complaint_routed")
+    assert [n.recipient for n in routed] == [org.bureau_head.user]
+    # The unit head assigns; the recused head may do nothing with it.
+    assert "assign" in complaint_allowed_actions(user=org.bureau_head.user, complaint=complaint)
+    assert complaint_allowed_actions(user=org.head.user, complaint=complaint) == []
+    with pytest.raises(NotAllowed):
+        services.complaint_assign(actor=org.head.user, complaint=complaint, handler=org.cadre, now=NOW)
+    complaint = services.complaint_assign(actor=org.bureau_head.user, complaint=complaint, handler=org.cadre, now=NOW)
+    assert complaint.handler == org.cadre
+    services.complaint_request_extension(actor=org.bureau_head.user, complaint=complaint, days=5, reason="r", now=NOW)
+
+
+def test_the_head_who_also_heads_the_unit_is_skipped_to_the_next_unit_up(org: Any, discipline_user: Any) -> None:
+    org.bureau.head = org.head
+    org.bureau.save()
+    city_head = CadreFactory(department=None, unit=org.city, name="市委书记", user=UserFactory(username="city-t"))
+    org.city.head = city_head
+    org.city.save()
+    complaint = submit(unit=org.bureau, accused_name="王主任")
+    complaint = services.complaint_accept(actor=discipline_user, complaint=complaint, department=org.office, now=NOW)
+    assert complaint.responsible_head == city_head
+
+
+def test_with_nobody_left_in_the_line_the_discipline_office_handles_it(org: Any, discipline_user: Any) -> None:
+    org.bureau.head = org.head
+    org.bureau.save()
+    complaint = submit(unit=org.bureau, accused_name="王主任")
+    complaint = services.complaint_accept(actor=discipline_user, complaint=complaint, department=org.office, now=NOW)
+    assert complaint.responsible_head is None
+    assert complaint_head(complaint) is None
+    assert Notification.objects.get(kind="complaint_routed_to_office").recipient == discipline_user
+    assert not Notification.objects.filter(recipient=org.head.user).exists()
+    assert "assign" in complaint_allowed_actions(user=discipline_user, complaint=complaint)
+    complaint = services.complaint_assign(actor=discipline_user, complaint=complaint, handler=org.cadre, now=NOW)
+    services.complaint_reply(actor=org.cadre.user, complaint=complaint, text="已处理", now=NOW)
+
+
+def test_the_named_cadre_can_never_handle_it(org: Any, discipline_user: Any) -> None:
+    complaint = complaint_in_state(
+        "accepted", department=org.office, discipline=discipline_user, now=NOW, unit=org.bureau, accused_name="李科员"
+    )
+    assert complaint.accused_cadre == org.cadre
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_assign(actor=org.head.user, complaint=complaint, handler=org.cadre, now=NOW)
+    assert "handler" in caught.value.errors
+
+
+def test_linking_the_handler_as_accused_takes_the_complaint_from_him(org: Any, discipline_user: Any) -> None:
+    complaint = complaint_in_state(
+        "assigned", department=org.office, handler=org.cadre, discipline=discipline_user, now=NOW
+    )
+    assert api(org.cadre.user).get(f"/api/v1/complaints/{complaint.pk}/").status_code == 200
+    complaint = services.complaint_link_accused(actor=discipline_user, complaint=complaint, cadre=org.cadre, now=NOW)
+    assert (complaint.status, complaint.handler, complaint.accused_cadre) == ("accepted", None, org.cadre)
+    assert api(org.cadre.user).get(f"/api/v1/complaints/{complaint.pk}/").status_code == 404
+    with pytest.raises(NotAllowed):
+        services.complaint_link_accused(actor=org.head.user, complaint=complaint, cadre=org.other, now=NOW)
+
+
+def test_the_named_cadre_never_sees_it_in_the_api(org: Any, discipline_user: Any) -> None:
+    against_head = complaint_in_state(
+        "assigned",
+        department=org.office,
+        handler=org.cadre,
+        discipline=discipline_user,
+        now=NOW,
+        unit=org.bureau,
+        accused_name="王主任",
+    )
+    ordinary = complaint_in_state("accepted", department=org.office, discipline=discipline_user, now=NOW)
+    head = api(org.head.user)
+    listed = {row["id"] for row in head.get("/api/v1/complaints/").json()["results"]}
+    assert listed == {ordinary.pk}
+    for path in ("", "events/"):
+        response = head.get(f"/api/v1/complaints/{against_head.pk}/{path}")
+        assert response.status_code == 404
+    response = head.post(f"/api/v1/complaints/{against_head.pk}/reply/", {"text": "x"}, format="json")
+    assert response.status_code == 404
+    # Searching for it by its code finds nothing either.
+    found = head.get("/api/v1/complaints/", {"q": against_head.tracking_code}).json()["results"]
+    assert found == []
+    # Those in the line see it.
+    for user in (org.bureau_head.user, org.cadre.user, discipline_user):
+        assert api(user).get(f"/api/v1/complaints/{against_head.pk}/").status_code == 200
+
+
+def test_a_named_discipline_officer_is_not_told_and_cannot_act(org: Any, discipline_user: Any) -> None:
+    accused_officer = UserFactory(username="inspector-accused", groups=["discipline"])
+    cadre = CadreFactory(department=org.records, name="吴监察", user=accused_officer)
+    complaint = submit(unit=org.bureau, accused_name="吴监察")
+    assert complaint.accused_cadre == cadre
+    assert not Notification.objects.filter(recipient=accused_officer).exists()
+    assert Notification.objects.filter(recipient=discipline_user, kind="complaint_submitted").exists()
+    assert not Complaint.objects.visible_to(accused_officer).filter(pk=complaint.pk).exists()
+    assert api(accused_officer).get(f"/api/v1/complaints/{complaint.pk}/").status_code == 404
+    with pytest.raises(NotAllowed):
+        services.complaint_accept(actor=accused_officer, complaint=complaint, department=org.office, now=NOW)
+    with pytest.raises(NotAllowed):
+        services.complaint_reveal_identity(actor=accused_officer, complaint=complaint, reason="r", now=NOW)

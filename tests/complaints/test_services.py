@@ -1,0 +1,708 @@
+"""Complaint services: every transition allowed and refused per state and per role, deadlines set on
+the way, events, notifications, retention, and a real race on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import override_settings
+
+from complaints import services
+from complaints.deadlines import category_policy_for, due_after
+from complaints.models import Category, CategoryPolicy, Complaint, ComplaintEvent, ExtensionRequest, IdentityAccess
+from complaints.selectors import complaint_allowed_actions, complaint_list_overdue
+from tests.factories.complaints import (
+    COMPLAINANT,
+    ComplaintFactory,
+    complaint_in_state,
+    fast_passwords,  # noqa: F401  (autouse)
+)
+from tests.factories.org import CadreFactory, UserFactory
+from workstyle import roles
+from workstyle.errors import InvalidInput, NotAllowed, TransitionError
+from workstyle.models import Notification, OutboxEmail
+
+CN = ZoneInfo("Asia/Shanghai")
+T0 = dt.datetime(2025, 3, 3, 10, 0, tzinfo=CN)  # a Monday, far from any holiday
+NOW = T0 + dt.timedelta(hours=2)
+S = Complaint.Status
+STATES = [s.value for s in S]
+
+
+def set_policy(category: str, **limits: int) -> None:
+    # get-or-create first: a transactional test elsewhere may have emptied the migration's rows.
+    category_policy_for(category)
+    CategoryPolicy.objects.filter(category=category).update(**limits)
+
+
+@dataclass
+class World:
+    org: Any
+    discipline: Any
+    orgdept: Any
+    superuser: Any
+    spare: Any  # another cadre of the office, a second possible handler
+
+    def actor(self, role: str) -> Any:
+        return {
+            "discipline": self.discipline,
+            "orgdept": self.orgdept,
+            "superuser": self.superuser,
+            "head": self.org.head.user,
+            "handler": self.org.cadre.user,
+            "other": self.org.other.user,
+            "bureau_head": self.org.bureau_head.user,
+            "system": None,
+        }[role]
+
+    def complaint(self, status: str, **kwargs: Any) -> Complaint:
+        return complaint_in_state(
+            status, department=self.org.office, handler=self.org.cadre, discipline=self.discipline, now=T0, **kwargs
+        )
+
+
+@pytest.fixture
+def world(org: Any, discipline_user: Any, orgdept_user: Any) -> World:
+    superuser = UserFactory(username="root-t", is_superuser=True, is_staff=True)
+    spare = CadreFactory(department=org.office, name="周科员", user=UserFactory(username="spare-t"))
+    return World(org, discipline_user, orgdept_user, superuser, spare)
+
+
+def _pending_extension(world: World, complaint: Complaint) -> None:
+    if complaint.status in (S.ACCEPTED, S.ASSIGNED):
+        services.complaint_request_extension(
+            actor=world.actor("head"), complaint=complaint, days=10, reason="需调取档案", now=T0
+        )
+
+
+@dataclass
+class Transition:
+    allowed_states: tuple[str, ...]
+    role: str  # a role that may do it
+    call: Callable[[World, Complaint, Any], Any]
+    to_state: str | None  # None: the status does not change
+    setup: Callable[[World, Complaint], None] | None = None
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition(
+        ("submitted",),
+        "discipline",
+        lambda w, c, a: services.complaint_accept(actor=a, complaint=c, department=w.org.records, now=NOW),
+        "accepted",
+    ),
+    "reject": Transition(
+        ("submitted",),
+        "discipline",
+        lambda w, c, a: services.complaint_reject(actor=a, complaint=c, reason="不属于作风问题", now=NOW),
+        "rejected",
+    ),
+    "assign": Transition(
+        ("accepted", "assigned"),
+        "head",
+        lambda w, c, a: services.complaint_assign(actor=a, complaint=c, handler=w.spare, now=NOW),
+        "assigned",
+    ),
+    "request_extension": Transition(
+        ("accepted", "assigned"),
+        "head",
+        lambda w, c, a: services.complaint_request_extension(actor=a, complaint=c, days=20, reason="情况复杂", now=NOW),
+        None,
+    ),
+    "approve_extension": Transition(
+        ("accepted", "assigned"),
+        "discipline",
+        lambda w, c, a: services.complaint_approve_extension(actor=a, complaint=c, now=NOW),
+        None,
+        _pending_extension,
+    ),
+    "refuse_extension": Transition(
+        ("accepted", "assigned"),
+        "discipline",
+        lambda w, c, a: services.complaint_refuse_extension(actor=a, complaint=c, now=NOW),
+        None,
+        _pending_extension,
+    ),
+    "reply": Transition(
+        ("accepted", "assigned"),
+        "head",
+        lambda w, c, a: services.complaint_reply(actor=a, complaint=c, text="已整改到位。", now=NOW),
+        "replied",
+    ),
+    "reply_review": Transition(
+        ("review_requested",),
+        "handler",
+        lambda w, c, a: services.complaint_reply_review(actor=a, complaint=c, text="复查后维持原答复。", now=NOW),
+        "review_replied",
+    ),
+    "close": Transition(
+        ("replied", "review_replied"),
+        "discipline",
+        lambda w, c, a: services.complaint_close(actor=a, complaint=c, now=NOW),
+        "closed",
+    ),
+    "merge": Transition(
+        ("submitted", "accepted", "assigned"),
+        "discipline",
+        lambda w, c, a: services.complaint_merge(actor=a, complaint=c, into=ComplaintFactory(submitted_at=T0), now=NOW),
+        "withdrawn",
+    ),
+    "feedback": Transition(
+        ("replied", "review_requested", "review_replied", "closed"),
+        "system",
+        lambda w, c, a: services.complaint_feedback(complaint=c, satisfied=False, comment="不满意", now=NOW),
+        None,
+    ),
+    "request_review": Transition(
+        ("replied", "closed"),
+        "system",
+        lambda w, c, a: services.complaint_request_review(complaint=c, reason="答复不实", now=NOW),
+        "review_requested",
+    ),
+    "reveal_identity": Transition(
+        tuple(STATES),
+        "discipline",
+        lambda w, c, a: services.complaint_reveal_identity(actor=a, complaint=c, reason="需要核实", now=NOW),
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("name", list(TRANSITIONS))
+def test_each_transition_from_each_state(world: World, name: str, state: str) -> None:
+    transition = TRANSITIONS[name]
+    complaint = world.complaint(state)
+    if transition.setup:
+        transition.setup(world, complaint)
+    events_before = complaint.events.count()
+    if state in transition.allowed_states:
+        transition.call(world, complaint, world.actor(transition.role))
+        complaint.refresh_from_db()
+        assert complaint.status == (transition.to_state or state)
+        assert complaint.events.count() > events_before
+        assert complaint.events.order_by("-id").first().verb == name
+    else:
+        with pytest.raises(TransitionError):
+            transition.call(world, complaint, world.actor(transition.role))
+        complaint.refresh_from_db()
+        assert complaint.status == state
+        assert complaint.events.count() == events_before
+
+
+ROLES = ["discipline", "orgdept", "superuser", "head", "handler", "other", "bureau_head", "system"]
+MAY = {
+    "accept": {"discipline"},
+    "reject": {"discipline"},
+    "assign": {"head"},
+    "request_extension": {"head"},
+    "approve_extension": {"discipline"},
+    "refuse_extension": {"discipline"},
+    "reply": {"head", "handler"},
+    "reply_review": {"head", "handler"},
+    "close": {"discipline", "head"},
+    "merge": {"discipline"},
+    "reveal_identity": {"discipline"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(MAY))
+def test_each_transition_by_each_role(world: World, name: str, role: str) -> None:
+    transition = TRANSITIONS[name]
+    state = transition.allowed_states[-1] if name != "accept" else "submitted"
+    if name == "reveal_identity":
+        state = "assigned"
+    complaint = world.complaint(state)
+    if transition.setup:
+        transition.setup(world, complaint)
+    actor = world.actor(role)
+    if name == "close" and role == "system":
+        # The system closes on its own rule (test_the_system_closes_only_after_the_review_window).
+        with pytest.raises(TransitionError):
+            transition.call(world, complaint, actor)
+        return
+    allowed = complaint_allowed_actions(user=actor, complaint=complaint) if actor is not None else []
+    if role in MAY[name]:
+        assert name in allowed
+        transition.call(world, complaint, actor)
+    else:
+        assert name not in allowed
+        with pytest.raises(NotAllowed):
+            transition.call(world, complaint, actor)
+        assert Complaint.objects.get(pk=complaint.pk).status == state
+
+
+# --- submission --------------------------------------------------------------------------------------
+
+
+def test_submit_stores_a_hashed_key_a_deadline_an_event_and_tells_the_office(world: World) -> None:
+    second = UserFactory(username="inspector2-t", groups=["discipline"])
+    complaint, key = services.complaint_submit(
+        actor=None,
+        channel="web",
+        category="reception",
+        title="超标准接待",
+        description="某局在酒店宴请。",
+        now=NOW,
+        **COMPLAINANT,
+    )
+    assert complaint.status == S.SUBMITTED
+    assert complaint.access_key_hash != key
+    assert len(complaint.access_key_hash) == 64
+    assert complaint.accept_due_at == due_after(NOW, 15)
+    event = complaint.events.get()
+    assert (event.verb, event.actor, event.to_state) == ("submit", None, "submitted")
+    notices = Notification.objects.filter(kind="complaint_submitted")
+    assert {n.recipient for n in notices} == {world.discipline, second}
+    for notice in notices:
+        assert notice.params["code"] == complaint.tracking_code
+        for value in COMPLAINANT.values():
+            assert value not in repr(notice.params)
+            assert value not in notice.body
+    for mail in OutboxEmail.objects.all():
+        for value in COMPLAINANT.values():
+            assert value not in mail.subject
+            assert value not in mail.body
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"title": "  "}, "title"),
+        ({"description": ""}, "description"),
+        ({"title": "x" * 201}, "title"),
+        ({"category": "nonsense"}, "category"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"complainant_email": "not-an-address"}, "complainant_email"),
+        ({"complainant_phone": "1" * 33}, "complainant_phone"),
+        ({"accused_name": "名" * 65}, "accused_name"),
+    ],
+)
+def test_submit_refuses_bad_input_with_field_errors(db: Any, fields: dict[str, Any], field: str) -> None:
+    values = {"channel": "web", "category": "inaction", "title": "标题", "description": "内容"} | fields
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_submit(actor=None, now=NOW, **values)
+    assert field in caught.value.errors
+    assert not Complaint.objects.exists()
+
+
+def test_submit_saves_attachments_under_random_names(
+    world: World, monkeypatch: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    pdf = SimpleUploadedFile("张三的举报材料.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    monkeypatch.setattr(
+        services, "_attachment_content_type", lambda f: "application/pdf" if f.name.endswith("pdf") else "image/png"
+    )
+    complaint, _key = services.complaint_submit(
+        actor=None, channel="web", category="inaction", title="t", description="d", attachments=[pdf, png], now=NOW
+    )
+    stored = list(complaint.attachments.order_by("id"))
+    assert [a.original_name for a in stored] == ["张三的举报材料.pdf", "photo.png"]
+    assert [a.content_type for a in stored] == ["application/pdf", "image/png"]
+    assert stored[0].file.name.endswith(".pdf")
+    assert stored[1].file.name.endswith(".png")
+    for attachment in stored:
+        name = str(attachment.file.name)
+        assert "张三" not in name
+        assert "photo" not in name
+        assert len(name.rsplit("/", 1)[-1].split(".")[0]) == 32
+        with attachment.file.open("rb") as handle:
+            assert handle.read(4) in (b"%PDF", b"\x89PNG")
+
+
+def test_submit_refuses_a_file_that_is_not_what_it_claims(db: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_submit(
+            actor=None, channel="web", category="inaction", title="t", description="d", attachments=[fake], now=NOW
+        )
+    assert "attachments" in caught.value.errors
+    assert not Complaint.objects.exists()
+
+
+def test_submit_refuses_more_than_five_attachments(db: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.4\n%%EOF\n") for i in range(6)]
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_submit(
+            actor=None, channel="web", category="inaction", title="t", description="d", attachments=files, now=NOW
+        )
+    assert "attachments" in caught.value.errors
+
+
+def test_only_staff_may_link_a_cadre_on_submission(world: World) -> None:
+    with pytest.raises(NotAllowed):
+        services.complaint_submit(
+            actor=None,
+            channel="web",
+            category="inaction",
+            title="t",
+            description="d",
+            accused_cadre=world.org.cadre,
+            now=NOW,
+        )
+    complaint, _key = services.complaint_submit(
+        actor=world.discipline,
+        channel="letter",
+        category="inaction",
+        title="t",
+        description="d",
+        accused_cadre=world.org.cadre,
+        now=NOW,
+    )
+    assert complaint.accused_cadre == world.org.cadre
+    assert complaint.events.get().actor == world.discipline
+
+
+# --- triage and handling -----------------------------------------------------------------------------
+
+
+def test_accept_starts_the_reply_clock_and_tells_the_head(world: World) -> None:
+    set_policy("inaction", reply_days=45)
+    complaint = world.complaint("submitted")
+    Complaint.objects.filter(pk=complaint.pk).update(escalation_level=1, escalated_at=T0)
+    complaint = services.complaint_accept(
+        actor=world.discipline, complaint=complaint, department=world.org.office, now=NOW
+    )
+    assert complaint.reply_due_at == due_after(NOW, 45)
+    assert (complaint.department, complaint.responsible_head, complaint.accepted_at) == (world.org.office, None, NOW)
+    # The late acceptance was the office's own delay: the department starts at level 0.
+    assert (complaint.escalation_level, complaint.escalated_at) == (0, None)
+    notice = Notification.objects.get(kind="complaint_routed")
+    assert notice.recipient == world.org.head.user
+    assert notice.params["department"] == world.org.office.name
+
+
+def test_accept_refuses_an_inactive_department(world: World) -> None:
+    world.org.records.active = False
+    world.org.records.save()
+    complaint = world.complaint("submitted")
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_accept(actor=world.discipline, complaint=complaint, department=world.org.records, now=NOW)
+    assert "department" in caught.value.errors
+
+
+def test_reject_needs_a_reason(world: World) -> None:
+    complaint = world.complaint("submitted")
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_reject(actor=world.discipline, complaint=complaint, reason="  ", now=NOW)
+    assert "reason" in caught.value.errors
+    complaint = services.complaint_reject(actor=world.discipline, complaint=complaint, reason="属于诉讼事项", now=NOW)
+    assert (complaint.reject_reason, complaint.closed_at) == ("属于诉讼事项", NOW)
+
+
+def test_bulk_accept_is_all_or_nothing(world: World) -> None:
+    first, second = world.complaint("submitted"), world.complaint("submitted")
+    done = world.complaint("accepted")
+    with pytest.raises(TransitionError):
+        services.complaint_bulk_accept(
+            actor=world.discipline, complaints=[first, second, done], department=world.org.records, now=NOW
+        )
+    assert Complaint.objects.get(pk=first.pk).status == S.SUBMITTED
+    accepted = services.complaint_bulk_accept(
+        actor=world.discipline, complaints=[first, second], department=world.org.records, now=NOW
+    )
+    assert {c.status for c in accepted} == {"accepted"}
+    assert {c.department for c in Complaint.objects.filter(pk__in=[first.pk, second.pk])} == {world.org.records}
+    with pytest.raises(NotAllowed):
+        services.complaint_bulk_accept(
+            actor=world.actor("head"), complaints=[world.complaint("submitted")], department=world.org.office, now=NOW
+        )
+
+
+def test_assign_checks_the_handler(world: World) -> None:
+    complaint = world.complaint("accepted")
+    head = world.actor("head")
+    # A cadre of another unit is outside the head's scope.
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_assign(actor=head, complaint=complaint, handler=world.org.town_cadre, now=NOW)
+    assert "handler" in caught.value.errors
+    world.spare.active = False
+    world.spare.save()
+    with pytest.raises(InvalidInput):
+        services.complaint_assign(actor=head, complaint=complaint, handler=world.spare, now=NOW)
+    complaint = services.complaint_assign(actor=head, complaint=complaint, handler=world.org.cadre, now=NOW)
+    assert (complaint.status, complaint.handler, complaint.assigned_at) == ("assigned", world.org.cadre, NOW)
+    assert Notification.objects.get(kind="complaint_assigned").recipient == world.org.cadre.user
+    # Assigning the same handler again changes nothing.
+    events = complaint.events.count()
+    services.complaint_assign(actor=head, complaint=complaint, handler=world.org.cadre, now=NOW)
+    assert complaint.events.count() == events
+
+
+def test_extension_once_within_the_policy_and_the_complainant_is_told(world: World) -> None:
+    complaint = world.complaint("assigned")
+    due = complaint.reply_due_at
+    head = world.actor("head")
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_request_extension(actor=head, complaint=complaint, days=31, reason="r", now=NOW)
+    assert "days" in caught.value.errors
+    with pytest.raises(InvalidInput):
+        services.complaint_request_extension(actor=head, complaint=complaint, days=0, reason="r", now=NOW)
+    request = services.complaint_request_extension(actor=head, complaint=complaint, days=30, reason="情况复杂", now=NOW)
+    assert request.status == ExtensionRequest.Status.PENDING
+    assert Notification.objects.filter(kind="complaint_extension_requested", recipient=world.discipline).exists()
+    with pytest.raises(TransitionError):  # one open request at a time
+        services.complaint_request_extension(actor=head, complaint=complaint, days=5, reason="r", now=NOW)
+    complaint = services.complaint_approve_extension(actor=world.discipline, complaint=complaint, note="同意", now=NOW)
+    assert complaint.reply_due_at == due_after(due, 30)
+    assert (complaint.extended, complaint.extension_days) == (True, 30)
+    event = complaint.events.get(verb="approve_extension")
+    assert event.data["public"] is True
+    assert event.data["days"] == 30
+    approved = Notification.objects.filter(kind="complaint_extension_approved")
+    assert {n.recipient for n in approved} == {world.org.head.user, world.org.cadre.user}
+    with pytest.raises(TransitionError):  # once per complaint
+        services.complaint_request_extension(actor=head, complaint=complaint, days=5, reason="r", now=NOW)
+
+
+def test_a_refused_extension_leaves_the_deadline_and_may_be_asked_again(world: World) -> None:
+    set_policy("inaction", max_extension_days=10)
+    complaint = world.complaint("accepted")
+    head = world.actor("head")
+    with pytest.raises(InvalidInput):
+        services.complaint_request_extension(actor=head, complaint=complaint, days=11, reason="r", now=NOW)
+    services.complaint_request_extension(actor=head, complaint=complaint, days=10, reason="r", now=NOW)
+    complaint = services.complaint_refuse_extension(
+        actor=world.discipline, complaint=complaint, note="理由不足", now=NOW
+    )
+    assert not complaint.extended
+    assert Complaint.objects.get(pk=complaint.pk).reply_due_at == complaint.reply_due_at
+    assert ExtensionRequest.objects.get().status == ExtensionRequest.Status.REFUSED
+    with pytest.raises(TransitionError):  # nothing pending any more
+        services.complaint_approve_extension(actor=world.discipline, complaint=complaint, now=NOW)
+    services.complaint_request_extension(actor=head, complaint=complaint, days=3, reason="r", now=NOW)
+
+
+def test_reply_records_who_and_when_and_needs_text(world: World) -> None:
+    complaint = world.complaint("assigned")
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_reply(actor=world.actor("handler"), complaint=complaint, text="", now=NOW)
+    assert "text" in caught.value.errors
+    complaint = services.complaint_reply(actor=world.actor("handler"), complaint=complaint, text="已处理", now=NOW)
+    assert (complaint.reply_text, complaint.replied_at, complaint.replied_by) == ("已处理", NOW, world.actor("handler"))
+
+
+def test_the_head_replies_to_an_accepted_complaint_without_a_handler(world: World) -> None:
+    complaint = world.complaint("accepted")
+    complaint = services.complaint_reply(actor=world.actor("head"), complaint=complaint, text="已处理", now=NOW)
+    assert complaint.status == S.REPLIED
+
+
+def test_review_within_the_window_only_and_once(world: World) -> None:
+    complaint = world.complaint("replied")  # replied at T0
+    window_end = due_after(T0, 30)
+    with pytest.raises(TransitionError):
+        services.complaint_request_review(complaint=complaint, reason="r", now=window_end + dt.timedelta(seconds=1))
+    complaint = services.complaint_request_review(complaint=complaint, reason="答复不实", now=window_end)
+    assert complaint.review_due_at == due_after(window_end, 30)
+    assert complaint.status == S.REVIEW_REQUESTED
+    notice = Notification.objects.get(kind="complaint_review_requested", recipient=world.org.head.user)
+    assert notice.params["code"] == complaint.tracking_code
+    services.complaint_reply_review(actor=world.actor("head"), complaint=complaint, text="维持", now=window_end)
+    with pytest.raises(TransitionError):
+        services.complaint_request_review(complaint=complaint, reason="again", now=window_end)
+
+
+def test_closing_early_does_not_take_the_review_away(world: World) -> None:
+    complaint = world.complaint("closed")
+    complaint = services.complaint_request_review(complaint=complaint, reason="答复不实", now=NOW)
+    assert (complaint.status, complaint.closed_at) == (S.REVIEW_REQUESTED, None)
+
+
+def test_feedback_once_after_a_reply(world: World) -> None:
+    complaint = world.complaint("replied")
+    with pytest.raises(InvalidInput):
+        services.complaint_feedback(complaint=complaint, satisfied="yes", comment="", now=NOW)
+    complaint = services.complaint_feedback(complaint=complaint, satisfied=True, comment="满意", now=NOW)
+    assert (complaint.satisfied, complaint.feedback_comment, complaint.feedback_at) == (True, "满意", NOW)
+    with pytest.raises(TransitionError):
+        services.complaint_feedback(complaint=complaint, satisfied=False, comment="", now=NOW)
+
+
+def test_the_system_closes_only_after_the_review_window(world: World) -> None:
+    complaint = world.complaint("replied")
+    window_end = due_after(T0, 30)
+    with pytest.raises(TransitionError):
+        services.complaint_close(actor=None, complaint=complaint, now=window_end)
+    complaint = services.complaint_close(actor=None, complaint=complaint, now=window_end + dt.timedelta(seconds=1))
+    assert complaint.status == S.CLOSED
+    assert complaint.events.get(verb="close").actor is None
+
+
+def test_merge_rules(world: World) -> None:
+    complaint = world.complaint("submitted")
+    with pytest.raises(InvalidInput) as caught:
+        services.complaint_merge(actor=world.discipline, complaint=complaint, into=complaint, now=NOW)
+    assert "into" in caught.value.errors
+    withdrawn = world.complaint("withdrawn")
+    with pytest.raises(InvalidInput):
+        services.complaint_merge(actor=world.discipline, complaint=complaint, into=withdrawn, now=NOW)
+    target = world.complaint("replied")
+    merged = services.complaint_merge(actor=world.discipline, complaint=complaint, into=target, now=NOW)
+    assert (merged.status, merged.merged_into, merged.closed_at) == (S.WITHDRAWN, target, NOW)
+    assert merged.events.get(verb="merge").data["into"] == target.pk
+    # A merged complaint cannot take another in (and so no cycle can form).
+    other = world.complaint("submitted")
+    with pytest.raises(InvalidInput):
+        services.complaint_merge(actor=world.discipline, complaint=other, into=merged, now=NOW)
+
+
+def test_merge_into_a_complaint_the_actor_cannot_see_is_refused(world: World) -> None:
+    # The discipline officer is named in the target, so it is invisible to him (recusal).
+    cadre = CadreFactory(department=world.org.records, user=world.discipline)
+    target = world.complaint("submitted", accused_cadre=cadre)
+    complaint = world.complaint("submitted")
+    with pytest.raises((InvalidInput, NotAllowed)):
+        services.complaint_merge(actor=world.discipline, complaint=complaint, into=target, now=NOW)
+
+
+def test_every_event_is_written_in_the_transaction_of_its_change(world: World) -> None:
+    complaint = world.complaint("review_replied")
+    verbs = list(complaint.events.order_by("at", "id").values_list("verb", flat=True))
+    assert verbs == ["submit", "accept", "assign", "reply", "request_review", "reply_review"]
+    states = list(complaint.events.exclude(to_state="").values_list("from_state", "to_state").order_by("id"))
+    assert states == [
+        ("", "submitted"),
+        ("submitted", "accepted"),
+        ("accepted", "assigned"),
+        ("assigned", "replied"),
+        ("replied", "review_requested"),
+        ("review_requested", "review_replied"),
+    ]
+
+
+# --- policies -------------------------------------------------------------------------------------------
+
+
+def test_category_policy_update_by_the_discipline_office_only(world: World) -> None:
+    from workstyle.models import AuditEvent
+
+    policy = category_policy_for("gambling")
+    with pytest.raises(NotAllowed):
+        services.category_policy_update(actor=world.actor("head"), policy=policy, now=NOW, reply_days=30)
+    with pytest.raises(InvalidInput) as caught:
+        services.category_policy_update(actor=world.discipline, policy=policy, now=NOW, reply_days=0)
+    assert "reply_days" in caught.value.errors
+    policy = services.category_policy_update(actor=world.discipline, policy=policy, now=NOW, reply_days=30)
+    assert CategoryPolicy.objects.get(category="gambling").reply_days == 30
+    audit = AuditEvent.objects.get(verb="update")
+    assert audit.data == {"reply_days": [60, 30]}
+    services.category_policy_update(actor=world.superuser, policy=policy, now=NOW, accept_days=10)
+    assert CategoryPolicy.objects.get(category="gambling").accept_days == 10
+
+
+# --- overdue, retention -------------------------------------------------------------------------------
+
+
+def test_overdue_list_follows_the_running_deadline(world: World) -> None:
+    submitted = world.complaint("submitted")
+    assigned = world.complaint("assigned")
+    replied = world.complaint("replied")
+    late = T0 + dt.timedelta(days=100)
+    assert set(complaint_list_overdue(T0)) == set()
+    assert set(complaint_list_overdue(late)) == {submitted, assigned}
+    assert replied not in complaint_list_overdue(late)
+
+
+def test_contacts_are_erased_after_the_retention_period(world: World) -> None:
+    closed = world.complaint("closed")  # closed at T0
+    rejected = world.complaint("rejected")
+    open_one = world.complaint("assigned")
+    anonymous = world.complaint("closed", anonymous=True)
+    with override_settings(WORKSTYLE_RETENTION_DAYS=30):
+        with time_machine.travel(T0 + dt.timedelta(days=29), tick=False):
+            assert services.complaint_erase_expired_contacts(now=T0 + dt.timedelta(days=29)) == 0
+        later = T0 + dt.timedelta(days=31)
+        with time_machine.travel(later, tick=False):
+            assert services.complaint_erase_expired_contacts(now=later, batch_size=1) == 2
+            assert services.complaint_erase_expired_contacts(now=later) == 0  # nothing twice
+    for complaint in (closed, rejected):
+        complaint.refresh_from_db()
+        assert (complaint.complainant_name, complaint.complainant_phone, complaint.complainant_email) == ("", "", "")
+        assert complaint.contacts_erased_at == later
+        assert complaint.events.filter(verb="erase_contacts").count() == 1
+        assert complaint.title  # the complaint itself stays
+        assert complaint.description
+    open_one.refresh_from_db()
+    assert open_one.complainant_name == COMPLAINANT["complainant_name"]
+    assert not anonymous.events.filter(verb="erase_contacts").exists()
+    with pytest.raises(TransitionError):
+        services.complaint_reveal_identity(actor=world.discipline, complaint=closed, reason="r", now=later)
+
+
+# --- a real race ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def groups_back(django_db_blocker: Any) -> Any:
+    """A transactional test ends with TRUNCATE, which empties the groups and policies the migrations
+    made; put them back for the tests that follow."""
+    yield
+    with django_db_blocker.unblock():
+        for name in roles.GROUPS:
+            Group.objects.get_or_create(name=name)
+        for category in Category.values:
+            CategoryPolicy.objects.get_or_create(category=category)
+
+
+@pytest.mark.usefixtures("groups_back")
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_accepts_one_wins(org: Any) -> None:
+    for name in roles.GROUPS:
+        Group.objects.get_or_create(name=name)
+    discipline = UserFactory(username="inspector-race", groups=["discipline"])
+    complaint = complaint_in_state("submitted", discipline=discipline, now=T0)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def accept(department: Any) -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.complaint_accept(actor=discipline, complaint=complaint, department=department, now=NOW)
+            results.append("ok")
+        except TransitionError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(dept,)) for dept in (org.office, org.records)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == ["ok", "refused"]
+    assert ComplaintEvent.objects.filter(complaint=complaint, verb="accept").count() == 1
+    assert Notification.objects.filter(kind="complaint_routed").count() <= 1
+
+
+def test_identity_access_rows_are_explicit(world: World) -> None:
+    complaint = world.complaint("assigned")
+    access = services.complaint_reveal_identity(actor=world.discipline, complaint=complaint, reason="核实", now=NOW)
+    assert (access.kind, access.status, access.user) == (
+        IdentityAccess.Kind.REVEAL,
+        IdentityAccess.Status.GRANTED,
+        world.discipline,
+    )
+    with pytest.raises(InvalidInput):
+        services.complaint_reveal_identity(actor=world.discipline, complaint=complaint, reason="", now=NOW)

@@ -1,0 +1,154 @@
+"""Workbench pages of cases: list, detail with the actions of the discipline office, the open form,
+the nav link and the dashboard panel; out of scope is 404 (detail) or 403 (the list)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from supervision.models import AccountabilityCase, CaseEvent
+
+Case = AccountabilityCase
+
+
+def login(user: Any) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def office(discipline_user: Any) -> Client:
+    return login(discipline_user)
+
+
+def test_list_and_detail_for_the_discipline_office(cadre_case: Case, unit_case: Case, office: Client, org: Any) -> None:
+    page = office.get("/workbench/cases/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/workbench/cases/{cadre_case.pk}/" in html
+    assert org.township.name in html
+    assert 'href="/workbench/cases/new/"' in html
+    assert 'href="/workbench/cases/"' in html  # the nav link
+
+    filtered = office.get("/workbench/cases/", {"source": "inspection"}).content.decode()
+    assert f"/workbench/cases/{unit_case.pk}/" in filtered
+    assert f"/workbench/cases/{cadre_case.pk}/" not in filtered
+
+    detail = office.get(f"/workbench/cases/{cadre_case.pk}/").content.decode()
+    assert cadre_case.allegation in detail
+    assert f"/workbench/cases/{cadre_case.pk}/investigate/" in detail
+    assert f"/workbench/cases/{cadre_case.pk}/decide/" not in detail  # not before the investigation
+
+
+def test_orgdept_reads_without_actions_a_cadre_is_kept_out(cadre_case: Case, orgdept_user: Any, org: Any) -> None:
+    reader = login(orgdept_user)
+    assert reader.get("/workbench/cases/").status_code == 200
+    detail = reader.get(f"/workbench/cases/{cadre_case.pk}/")
+    assert detail.status_code == 200
+    assert "/investigate/" not in detail.content.decode()
+    assert reader.post(f"/workbench/cases/{cadre_case.pk}/investigate/").status_code == 403
+    assert reader.get("/workbench/cases/new/").status_code == 403
+
+    head = login(org.head.user)
+    assert head.get("/workbench/cases/").status_code == 403
+    assert head.get(f"/workbench/cases/{cadre_case.pk}/").status_code == 404
+    assert head.post(f"/workbench/cases/{cadre_case.pk}/investigate/").status_code == 404
+    assert 'href="/workbench/cases/"' not in head.get("/workbench/").content.decode()
+    cadre_case.refresh_from_db()
+    assert cadre_case.status == Case.Status.OPENED
+
+
+def test_the_office_works_a_case_through_the_pages(cadre_case: Case, office: Client) -> None:
+    base = f"/workbench/cases/{cadre_case.pk}"
+    response = office.post(f"{base}/investigate/", {"investigate-note": "成立核查组"})
+    assert response.status_code == 302
+    cadre_case.refresh_from_db()
+    assert cadre_case.status == Case.Status.INVESTIGATING
+
+    detail = office.get(f"{base}/").content.decode()
+    assert 'value="admonishment"' in detail
+    assert 'value="reorganization"' not in detail  # only forms that fit a cadre are offered
+
+    # A form that does not fit is refused by the service, and the form comes back with the message.
+    refused = office.post(f"{base}/decide/", {"forms": ["reorganization"], "decision_date": "2026-05-11", "text": "x"})
+    assert refused.status_code == 200
+    assert "reorganization" in refused.content.decode()  # the choice error names the bad value
+    future = office.post(f"{base}/decide/", {"forms": ["admonishment"], "decision_date": "2099-01-01", "text": "诫勉"})
+    assert future.status_code == 200
+    assert "cannot be in the future" in future.content.decode()
+    cadre_case.refresh_from_db()
+    assert cadre_case.status == Case.Status.INVESTIGATING
+
+    decided = office.post(f"{base}/decide/", {"forms": ["admonishment"], "decision_date": "2026-05-11", "text": "诫勉"})
+    assert decided.status_code == 302
+    cadre_case.refresh_from_db()
+    assert cadre_case.status == Case.Status.DECIDED
+    assert cadre_case.decision_forms == ["admonishment"]
+    assert (
+        "Admonishment" in office.get(f"{base}/").content.decode() or "诫勉" in office.get(f"{base}/").content.decode()
+    )
+
+    assert office.post(f"{base}/close/", {"close-note": ""}).status_code == 302
+    cadre_case.refresh_from_db()
+    assert cadre_case.status == Case.Status.CLOSED
+    assert list(CaseEvent.objects.filter(case=cadre_case).order_by("id").values_list("verb", flat=True)) == [
+        "open",
+        "investigate",
+        "decide",
+        "close",
+    ]
+
+
+def test_closing_before_a_decision_asks_for_a_reason(cadre_case: Case, office: Client) -> None:
+    response = office.post(f"/workbench/cases/{cadre_case.pk}/close/", {"close-note": " "})
+    assert response.status_code == 200
+    assert "Say why the case is closed without a decision." in response.content.decode()
+    cadre_case.refresh_from_db()
+    assert cadre_case.status == Case.Status.OPENED
+
+
+def test_open_a_case_from_the_page(office: Client, org: Any) -> None:
+    assert office.get("/workbench/cases/new/").status_code == 200
+    missing = office.post("/workbench/cases/new/", {"source": "letter", "allegation": "来信"})
+    assert missing.status_code == 200
+    assert "Name either a cadre or a party organization" in missing.content.decode()
+    unknown = office.post(
+        "/workbench/cases/new/", {"source": "letter", "allegation": "来信", "subject_cadre": "NOPE-1"}
+    )
+    assert "No cadre has this staff number." in unknown.content.decode()
+    escalation = office.post(
+        "/workbench/cases/new/",
+        {"source": "complaint_escalation", "allegation": "来信", "subject_cadre": org.head.staff_number},
+    )
+    assert escalation.status_code == 200
+    assert not Case.objects.exists()
+
+    created = office.post(
+        "/workbench/cases/new/",
+        {"source": "letter", "allegation": "来信反映推诿", "subject_cadre": org.head.staff_number},
+    )
+    assert created.status_code == 302
+    case = Case.objects.get()
+    assert created["Location"] == f"/workbench/cases/{case.pk}/"
+    assert case.subject_cadre == org.head
+    assert case.source == Case.Source.LETTER
+
+
+def test_dashboard_panel_counts_open_cases_for_the_office(
+    cadre_case: Case, unit_case: Case, office: Client, discipline_user: Any, org: Any
+) -> None:
+    from supervision import services
+
+    services.case_investigate(actor=discipline_user, case=unit_case, now=unit_case.opened_at)
+    html = office.get("/workbench/").content.decode()
+    assert "/workbench/cases/?status=opened" in html
+    assert "/workbench/cases/?status=open" in html
+    from supervision.views import case_panels
+
+    panels = case_panels(discipline_user)
+    assert [p["count"] for p in panels] == [1, 2]
+    assert panels[0]["alert"] is True
+    assert case_panels(org.head.user) == []

@@ -154,7 +154,7 @@ class _Recipients:
 
     def __init__(self) -> None:
         self._office: list[Any] | None = None
-        self._users: dict[int, Any] = {}
+        self._users: dict[int, Any] = {}  # None: inactive or gone
 
     def office(self) -> list[Any]:
         if self._office is None:
@@ -171,6 +171,7 @@ class _Recipients:
         wanted = {pk for pk in user_ids if pk is not None} - self._users.keys()
         if wanted:
             User = get_user_model()
+            self._users.update(dict.fromkeys(wanted))
             for user in User.objects.filter(pk__in=wanted, is_active=True).only("pk", "email", "is_active"):
                 self._users[user.pk] = user
 
@@ -189,13 +190,13 @@ def _due_text(deadline: datetime) -> str:
     return timezone.localtime(deadline).date().isoformat()
 
 
-def _lock_checked(ids: list[int], condition: Q) -> Any:
+def _still_due(ids: list[int], condition: Q) -> Any:
     """The locked rows once more, with the step's own condition: belt and braces for the UPDATE."""
     return Complaint.objects.alias(deadline=DEADLINE).filter(condition, pk__in=ids)
 
 
 def _update(ids: list[int], condition: Q, **values: Any) -> None:
-    changed = _lock_checked(ids, condition).update(**values)
+    changed = _still_due(ids, condition).update(**values)
     if changed != len(ids):
         # Cannot happen while the rows are locked; if it ever does, undo the whole batch rather
         # than write events for rows that did not change.

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from complaints import escalation
+from complaints import escalation, services
 
 
 # acks_late is safe: a sweep that runs twice, or dies and is redelivered, does no step twice.
@@ -17,6 +17,4 @@ def escalate_overdue() -> dict[str, int]:
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
 def erase_expired_contacts() -> int:
-    from complaints import services
-
     return services.complaint_erase_expired_contacts(now=timezone.now())

@@ -14,12 +14,14 @@ from workstyle.models import EventBase
 class AccountabilityCaseQuerySet(models.QuerySet["AccountabilityCase"]):
     def visible_to(self, user: Any) -> AccountabilityCaseQuerySet:
         """Cases are the discipline office's business; the organization department reads them to
-        know about cadres; nobody else sees them."""
+        know about cadres; nobody else sees them, and nobody sees a case against himself."""
         from workstyle import roles
 
-        if getattr(user, "is_superuser", False) or roles.is_discipline(user) or roles.is_orgdept(user):
-            return self
-        return self.none()
+        if not (getattr(user, "is_superuser", False) or roles.is_discipline(user) or roles.is_orgdept(user)):
+            return self.none()
+        # Recusal, as for complaints: nobody reads a case held against himself.
+        cadre = roles.cadre_of(user)
+        return self.exclude(subject_cadre=cadre) if cadre is not None else self
 
 
 class AccountabilityCase(models.Model):

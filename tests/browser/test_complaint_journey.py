@@ -33,12 +33,6 @@ def groups_back(django_db_blocker: Any) -> Any:
             Group.objects.get_or_create(name=name)
 
 
-@pytest.fixture
-def fast_logins(settings: Any) -> None:
-    # The live server runs in this process: a fast hasher keeps the logins quick. Requested before
-    # the users are made, so that their passwords are hashed with it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def new_page(browser: Browser, browser_context_args: dict[str, Any]) -> Page:
     return browser.new_context(**browser_context_args).new_page()
@@ -61,7 +55,6 @@ def open_from_queue(page: Page, base: str, code: str) -> None:
 
 def test_citizen_files_staff_route_assign_answer_citizen_reads(
     groups_back: Any,
-    fast_logins: None,
     live_server: Any,
     page: Page,
     browser: Browser,

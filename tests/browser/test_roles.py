@@ -23,9 +23,7 @@ ROLES: dict[str, str | None] = {
 
 
 @pytest.fixture
-def demo(transactional_db: Any, settings: Any) -> None:
-    # The live server runs in this process: a fast hasher keeps five logins quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo(transactional_db: Any) -> None:
     call_command("seed_demo", password=PASSWORD, stdout=io.StringIO())
 
 

@@ -35,10 +35,6 @@ def groups_back(django_db_blocker: Any) -> Any:
             Group.objects.get_or_create(name=name)
 
 
-@pytest.fixture
-def fast_logins(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def log_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
@@ -54,7 +50,7 @@ def shot(page: Page, name: str) -> None:
 
 
 def test_inspector_routes_in_bulk_and_reveals_with_a_reason(
-    groups_back: Any, fast_logins: None, live_server: Any, page: Page, org: Any, discipline_user: Any
+    groups_back: Any, live_server: Any, page: Page, org: Any, discipline_user: Any
 ) -> None:
     base = live_server.url
     first = complaint_in_state("submitted", discipline=discipline_user, title="低保审核吃拿卡要")
@@ -97,7 +93,7 @@ def test_inspector_routes_in_bulk_and_reveals_with_a_reason(
 
 
 def test_a_refused_answer_keeps_the_text(
-    groups_back: Any, fast_logins: None, live_server: Any, page: Page, org: Any, discipline_user: Any
+    groups_back: Any, live_server: Any, page: Page, org: Any, discipline_user: Any
 ) -> None:
     base = live_server.url
     complaint = complaint_in_state("assigned", discipline=discipline_user, department=org.office, handler=org.cadre)

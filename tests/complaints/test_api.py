@@ -17,7 +17,6 @@ from complaints.deadlines import category_policy_for
 from complaints.models import Category, CategoryPolicy, Complaint
 from tests.factories.complaints import (
     complaint_in_state,
-    fast_passwords,  # noqa: F401  (autouse)
 )
 from tests.factories.org import CadreFactory
 

@@ -14,7 +14,6 @@ from django.test import override_settings
 from complaints import services
 from complaints.deadlines import category_policy_for, due_after
 from complaints.models import Category, CategoryPolicy
-from tests.factories.complaints import fast_passwords  # noqa: F401  (autouse)
 
 CN = ZoneInfo("Asia/Shanghai")
 

@@ -31,11 +31,6 @@ DAY = timedelta(days=1)
 ZERO = {"reminded": 0, "escalated_1": 0, "escalated_2": 0, "cases_opened": 0}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """The fixtures create a dozen accounts; PBKDF2 would spend seconds on each test's setup."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def clock() -> Any:
@@ -181,9 +176,7 @@ def test_escalation_skips_a_head_who_is_complained_about(org: Any, discipline_us
     assert Notification.objects.get(recipient=discipline_user).url.endswith(f"/{nobody.pk}/")
 
 
-def test_an_inactive_head_is_passed_over_for_the_discipline_office(
-    org: Any, discipline_user: Any, clock: Any
-) -> None:
+def test_an_inactive_head_is_passed_over_for_the_discipline_office(org: Any, discipline_user: Any, clock: Any) -> None:
     org.head.active = False
     org.head.save()
     make_complaint(now=timezone.now(), status=S.ACCEPTED, department=org.office, reply_due_at=START - DAY)

@@ -19,7 +19,6 @@ from complaints.selectors import complaint_get_for_public, complaint_identity_vi
 from tests.factories.complaints import (
     COMPLAINANT,
     complaint_in_state,
-    fast_passwords,  # noqa: F401  (autouse)
 )
 from tests.factories.org import UserFactory
 from workstyle.errors import NotAllowed, TransitionError

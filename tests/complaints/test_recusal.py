@@ -15,7 +15,6 @@ from complaints.models import Complaint
 from complaints.selectors import complaint_allowed_actions, complaint_head
 from tests.factories.complaints import (
     complaint_in_state,
-    fast_passwords,  # noqa: F401  (autouse)
 )
 from tests.factories.org import CadreFactory, UserFactory
 from workstyle.errors import InvalidInput, NotAllowed

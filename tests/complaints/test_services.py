@@ -24,7 +24,6 @@ from tests.factories.complaints import (
     COMPLAINANT,
     ComplaintFactory,
     complaint_in_state,
-    fast_passwords,  # noqa: F401  (autouse)
 )
 from tests.factories.org import CadreFactory, UserFactory
 from workstyle import roles

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import factory
-import pytest
 from django.utils import timezone
 
 from complaints import codes, services
@@ -150,9 +149,3 @@ def _head_user(complaint: Complaint, discipline: Any) -> Any:
     head = complaint_head(complaint)
     return head.user if head is not None and head.user_id else discipline
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """Import into a test module (it is autouse): the org fixture hashes a password per user, and
-    the production hasher makes that seconds per test on a busy machine."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

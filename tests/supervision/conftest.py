@@ -42,11 +42,6 @@ def unit_case(org: Any, discipline_user: Any, clock: Any) -> AccountabilityCase:
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """The fixtures create a dozen accounts; PBKDF2 would spend seconds on each test's setup."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture(autouse=True)
 def _english() -> Any:

@@ -46,6 +46,16 @@ def test_discipline_and_orgdept_read_cases_a_cadre_gets_404(
     assert APIClient().get(URL).status_code in (401, 403)
 
 
+def test_an_officer_never_reads_a_case_against_himself(cadre_case: Case, unit_case: Case, org: Any) -> None:
+    """Recusal: the head is also organization-department staff here, and the subject of cadre_case."""
+    from django.contrib.auth.models import Group
+
+    org.head.user.groups.add(Group.objects.get_or_create(name="orgdept")[0])
+    client = client_for(org.head.user)
+    assert {row["id"] for row in client.get(URL).json()["results"]} == {unit_case.pk}
+    assert client.get(f"{URL}{cadre_case.pk}/").status_code == 404
+
+
 def test_orgdept_reads_but_may_not_act(cadre_case: Case, orgdept_user: Any) -> None:
     client = client_for(orgdept_user)
     assert client.get(f"{URL}{cadre_case.pk}/").json()["allowed_actions"] == []

@@ -152,3 +152,17 @@ def test_dashboard_panel_counts_open_cases_for_the_office(
     assert [p["count"] for p in panels] == [1, 2]
     assert panels[0]["alert"] is True
     assert case_panels(org.head.user) == []
+
+
+def test_admin_shows_cases_read_only(cadre_case: Case, db: Any) -> None:
+    from tests.factories.org import UserFactory
+
+    admin = login(UserFactory(username="root-t", is_staff=True, is_superuser=True))
+    assert admin.get("/admin/supervision/accountabilitycase/").status_code == 200
+    page = admin.get(f"/admin/supervision/accountabilitycase/{cadre_case.pk}/change/")
+    assert page.status_code == 200
+    assert cadre_case.allegation in page.content.decode()
+    assert admin.get("/admin/supervision/accountabilitycase/add/").status_code == 403
+    admin.post(f"/admin/supervision/accountabilitycase/{cadre_case.pk}/change/", {"status": "closed"})
+    cadre_case.refresh_from_db()
+    assert cadre_case.status == Case.Status.OPENED

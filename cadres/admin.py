@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres import services
-from cadres.forms import RosterImportForm
+from cadres.forms import RosterImportForm, UnitAdminForm
 from cadres.models import Cadre, Department, Unit
 from cadres.roster import RosterKind
 from workstyle.errors import NotAllowed
@@ -36,6 +37,13 @@ class OrgAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.org_record_save(actor=request.user, record=obj, changed=form.changed_data, now=timezone.now())
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.org_records_delete(actor=request.user, records=[obj], now=timezone.now())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        # The bulk action would delete in one statement and leave no audit event.
+        services.org_records_delete(actor=request.user, records=queryset.order_by("pk"), now=timezone.now())
 
     def get_urls(self) -> list[URLPattern]:
         name = f"{self.opts.app_label}_{self.opts.model_name}_import"
@@ -93,6 +101,7 @@ class OrgAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(OrgAdmin):
+    form = UnitAdminForm
     list_display = ("code", "name", "kind", "parent", "head", "active")
     list_filter = ("kind", "active")
     list_select_related = ("parent", "head")

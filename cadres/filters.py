@@ -34,7 +34,23 @@ def _search(label: Any) -> django_filters.CharFilter:
     return django_filters.CharFilter(label=label, method="filter_q", max_length=100)
 
 
-class UnitFilter(django_filters.FilterSet):
+class _SearchFilterSet(django_filters.FilterSet):
+    """``q`` matches any of ``search_fields``, case-insensitively."""
+
+    search_fields: tuple[str, ...] = ()
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class UnitFilter(_SearchFilterSet):
+    search_fields = ("name", "code")
     q = _search(_("Search (name or code)"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices, empty_label=_("Any"))
     parent = django_filters.ModelChoiceFilter(label=_("Parent unit"), queryset=_visible_units, empty_label=_("Any"))
@@ -44,14 +60,9 @@ class UnitFilter(django_filters.FilterSet):
         model = Unit
         fields = ("q", "kind", "parent", "active")
 
-    def filter_q(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
-
-class DepartmentFilter(django_filters.FilterSet):
+class DepartmentFilter(_SearchFilterSet):
+    search_fields = ("name", "code")
     q = _search(_("Search (name or code)"))
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_visible_units, empty_label=_("Any"))
     active = _yes_no(_("Active"))
@@ -60,14 +71,9 @@ class DepartmentFilter(django_filters.FilterSet):
         model = Department
         fields = ("q", "unit", "active")
 
-    def filter_q(self, queryset: QuerySet[Department], name: str, value: str) -> QuerySet[Department]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
-
-class CadreFilter(django_filters.FilterSet):
+class CadreFilter(_SearchFilterSet):
+    search_fields = ("name", "staff_number")
     q = _search(_("Search (name or staff number)"))
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_visible_units, empty_label=_("Any"))
     department = django_filters.ModelChoiceFilter(
@@ -80,9 +86,3 @@ class CadreFilter(django_filters.FilterSet):
     class Meta:
         model = Cadre
         fields = ("q", "unit", "department", "rank", "is_leading", "active")
-
-    def filter_q(self, queryset: QuerySet[Cadre], name: str, value: str) -> QuerySet[Cadre]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(staff_number__icontains=value))

@@ -7,6 +7,7 @@ from django.core.validators import FileExtensionValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cadres.models import Unit
 from cadres.roster import RosterKind
 
 # A city's whole roster is a few thousand rows: well under this.
@@ -43,3 +44,16 @@ class RosterImportForm(forms.Form):
                 _("The file is larger than %(limit)s.") % {"limit": filesizeformat(MAX_ROSTER_BYTES)}
             )
         return upload
+
+
+class UnitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ("code", "name", "kind", "parent", "head", "active")
+
+    def clean_parent(self) -> Unit | None:
+        parent: Unit | None = self.cleaned_data.get("parent")
+        # The tree must stay a tree: a loop would leave its units with no root to hang from.
+        if parent is not None and self.instance.pk is not None and parent.pk in self.instance.subtree_ids():
+            raise forms.ValidationError(_("A unit cannot be placed under itself or a unit below it."))
+        return parent

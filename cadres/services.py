@@ -684,10 +684,16 @@ def roster_import(
 
 
 def org_record_save(*, actor: Any, record: Unit | Department | Cadre, changed: Sequence[str], now: datetime) -> Any:
-    """Save a unit, department or cadre edited by hand (the admin) and write its audit event."""
-    created = record.pk is None
+    """Save a unit, department or cadre edited by hand (the admin) and write its audit event.
+
+    An edit writes only the fields the form changed, so that it never overwrites what an import
+    wrote meanwhile; an edit that changes nothing writes nothing."""
+    created = record._state.adding
+    fields = [name for name in changed if name in _concrete_fields(record)]
+    if not created and not fields:
+        return record
     with transaction.atomic():
-        record.save()
+        record.save(update_fields=None if created else fields)
         audit_record(
             actor=actor,
             verb="create" if created else "update",
@@ -696,3 +702,19 @@ def org_record_save(*, actor: Any, record: Unit | Department | Cadre, changed: S
             data={"fields": list(changed)},
         )
     return record
+
+
+def org_records_delete(*, actor: Any, records: Iterable[Unit | Department | Cadre], now: datetime) -> int:
+    """Delete units, departments or cadres by hand (the admin), each with its audit event; the
+    audit keeps what was deleted, since the row itself is gone."""
+    count = 0
+    with transaction.atomic():
+        for record in records:
+            audit_record(actor=actor, verb="delete", now=now, target=record, note=str(record))
+            record.delete()
+            count += 1
+    return count
+
+
+def _concrete_fields(record: Model) -> set[str]:
+    return {field.name for field in record._meta.concrete_fields}

@@ -15,24 +15,15 @@ from complaints import services
 from complaints.models import Attachment, CategoryPolicy, Complaint, ComplaintEvent, ExtensionRequest, IdentityAccess
 from complaints.serializers import IDENTITY_FIELDS
 from workstyle import roles
+from workstyle.admin import ReadOnlyMixin
 from workstyle.errors import DomainError
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows are shown, never added, changed or deleted here; rows of complaints the user may not
-    see (recusal) are left out."""
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Rows of complaints the user may not see (recusal) are left out."""
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).filter(complaint__in=Complaint.objects.visible_to(request.user))
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CategoryPolicy)

@@ -18,13 +18,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Q, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintEvent
+from complaints.selectors import complaint_due_expression
 from supervision.services import EscalationCase, case_open_for_escalations
 from workstyle import roles
 from workstyle.notifications import register_kind
@@ -68,13 +69,7 @@ register_kind(
 )
 
 # The deadline that runs now, in SQL (``Complaint.current_due_at``).
-DEADLINE = Case(
-    When(status=S.SUBMITTED, then=F("accept_due_at")),
-    When(status__in=[S.ACCEPTED, S.ASSIGNED], then=F("reply_due_at")),
-    When(status=S.REVIEW_REQUESTED, then=F("review_due_at")),
-    default=None,
-    output_field=DateTimeField(),
-)
+DEADLINE = complaint_due_expression()
 
 _FIELDS = (
     "pk",

@@ -23,7 +23,8 @@ def _units(request: Any) -> QuerySet[Unit]:
 def _departments(request: Any) -> QuerySet[Department]:
     if request is None:
         return Department.objects.none()
-    return Department.objects.visible_to(getattr(request, "user", None))
+    # The choice label (Department.__str__) names the unit: one join, not one query per option.
+    return Department.objects.visible_to(getattr(request, "user", None)).select_related("unit")
 
 
 class ComplaintFilter(django_filters.FilterSet):

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department
 from complaints import codes
-from complaints.models import CategoryPolicy, Complaint, IdentityAccess
+from complaints.deadlines import category_policy_for
+from complaints.models import Complaint, IdentityAccess
 
 
 class ActionForm(forms.Form):
@@ -76,9 +77,14 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Active cadres of the complaint's department; never the cadre the complaint names (recusal).
+        # Active cadres of the complaint's department the user may see; never the cadre the
+        # complaint names (recusal).
         department_id = self.complaint.department_id
-        qs = Cadre.objects.filter(department_id=department_id, active=True) if department_id else Cadre.objects.none()
+        qs = (
+            Cadre.objects.visible_to(self.user).filter(department_id=department_id, active=True)
+            if department_id
+            else Cadre.objects.none()
+        )
         if self.complaint.accused_cadre_id:
             qs = qs.exclude(pk=self.complaint.accused_cadre_id)
         self.fields["handler"].queryset = qs.order_by("name")  # type: ignore[attr-defined]
@@ -89,18 +95,13 @@ class AssignForm(ActionForm):
         return {"complaint": self.complaint, "handler": self.cleaned_data["handler"]}
 
 
-def max_extension_days(complaint: Complaint) -> int:
-    policy = CategoryPolicy.objects.filter(category=complaint.category).first()
-    return policy.max_extension_days if policy else CategoryPolicy._meta.get_field("max_extension_days").default
-
-
 class ExtensionRequestForm(ActionForm):
     days = forms.IntegerField(label=_("Extra days"), min_value=1)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit = max_extension_days(self.complaint)
+        limit = category_policy_for(self.complaint.category).max_extension_days
         field = self.fields["days"]
         field.max_value = limit  # type: ignore[attr-defined]
         field.validators.append(MaxValueValidator(limit))

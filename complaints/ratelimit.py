@@ -17,7 +17,7 @@ from workstyle.http import client_ip
 
 HOUR = 3600
 
-__all__ = ["client_ip", "ratelimit_exceeded", "ratelimit_hit"]
+__all__ = ["client_ip", "ratelimit_hit"]
 
 
 def _key(scope: str, ident: str, window: int) -> str:
@@ -40,7 +40,3 @@ def ratelimit_hit(request: HttpRequest, *, scope: str, limit: int | None = None,
         cache.add(key, 1, timeout=period + 60)
         count = 1
     return count <= limit
-
-
-def ratelimit_exceeded(request: HttpRequest, *, scope: str, limit: int | None = None, period: int = HOUR) -> bool:
-    return not ratelimit_hit(request, scope=scope, limit=limit, period=period)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, F, Q, When
 
 from complaints import codes
 from workstyle import roles
@@ -170,12 +170,6 @@ def complaint_identity_visible_ids(*, user: Any, complaint_ids: list[int]) -> se
     return set(accesses.values_list("complaint_id", flat=True))
 
 
-def complaint_pending_extension(complaint: Complaint) -> Any:
-    from complaints.models import ExtensionRequest
-
-    return complaint.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
-
-
 def complaint_allowed_actions(*, user: Any, complaint: Complaint) -> list[str]:
     """The actions (API action names) ``user`` may take on ``complaint`` now. The services check
     the same conditions under a row lock; this answers the pages and the API which buttons to show."""
@@ -234,6 +228,18 @@ def complaint_may_request_identity(user: Any, complaint: Complaint) -> bool:
     if roles.is_orgdept(user):
         return complaint_is_head(user, complaint) or complaint_is_handler(user, complaint)
     return True
+
+
+def complaint_due_expression() -> Case:
+    """``Complaint.current_due_at`` in SQL: the deadline that runs now (acceptance, reply or review
+    answer), NULL for a complaint nobody owes an answer. For annotations and sweeps."""
+    return Case(
+        When(status="submitted", then=F("accept_due_at")),
+        When(status__in=("accepted", "assigned"), then=F("reply_due_at")),
+        When(status="review_requested", then=F("review_due_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
 
 
 def complaint_overdue_q(now: dt.datetime) -> Q:

@@ -203,8 +203,27 @@ class IdentitySerializer(serializers.Serializer[Any]):
 # --- action inputs ---------------------------------------------------------------------------------
 
 
+def _user(field: serializers.Field[Any, Any, Any, Any]) -> Any:
+    return getattr(field.context.get("request"), "user", None)
+
+
+class VisibleDepartmentField(serializers.PrimaryKeyRelatedField):
+    """An active department the caller may see: one outside his scope reads as "does not exist"."""
+
+    def get_queryset(self) -> Any:
+        return Department.objects.visible_to(_user(self)).filter(active=True)
+
+
+class VisibleCadreField(serializers.PrimaryKeyRelatedField):
+    """An active cadre the caller may see: one outside his scope reads as "does not exist", so that
+    the answer tells nothing about cadres he may not see."""
+
+    def get_queryset(self) -> Any:
+        return Cadre.objects.visible_to(_user(self)).filter(active=True)
+
+
 class AcceptInputSerializer(serializers.Serializer[Any]):
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(active=True))
+    department = VisibleDepartmentField(queryset=Department.objects.all())
 
 
 class ReasonInputSerializer(serializers.Serializer[Any]):
@@ -212,7 +231,7 @@ class ReasonInputSerializer(serializers.Serializer[Any]):
 
 
 class AssignInputSerializer(serializers.Serializer[Any]):
-    handler = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.filter(active=True))
+    handler = VisibleCadreField(queryset=Cadre.objects.all())
 
 
 class ExtensionInputSerializer(serializers.Serializer[Any]):
@@ -232,8 +251,7 @@ class VisibleComplaintField(serializers.PrimaryKeyRelatedField):
     """A complaint the caller may see: an id outside his scope reads as "does not exist"."""
 
     def get_queryset(self) -> Any:
-        request = self.context.get("request")
-        return Complaint.objects.visible_to(getattr(request, "user", None))
+        return Complaint.objects.visible_to(_user(self))
 
 
 class ComplaintAccessField(serializers.PrimaryKeyRelatedField):

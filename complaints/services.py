@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from pathlib import PurePath
 from typing import Any
-from uuid import uuid4
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department, Unit
+from complaints import attachments as attachments_rules
 from complaints import codes
 from complaints import notifications as kinds
 from complaints.deadlines import category_policy_for, due_after
@@ -61,14 +61,6 @@ S = Complaint.Status
 # The states from which nobody owes the complainant anything more.
 TERMINAL_STATUSES = (S.CLOSED, S.REJECTED, S.WITHDRAWN)
 MAX_TEXT = 10_000
-MAX_ATTACHMENTS = 5
-
-_EXTENSIONS = {
-    "application/pdf": ".pdf",
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-}
 
 
 def escalate_overdue(*, now: dt.datetime, batch_size: int = 1000) -> dict[str, int]:
@@ -192,13 +184,6 @@ def _require_discipline(actor: Any, complaint: Complaint) -> None:
 # --- submission ------------------------------------------------------------------------------------
 
 
-def _attachment_content_type(file: Any) -> str:
-    """The real type of an upload, by its content (complaints/attachments.py)."""
-    from complaints.attachments import validate_attachment
-
-    return validate_attachment(file)
-
-
 def _match_accused(unit: Unit | None, accused_name: str) -> Cadre | None:
     """The cadre named, when the name matches exactly one active cadre of the chosen unit; a guess
     between two namesakes would misroute the recusal, so then nobody is linked (staff may link)."""
@@ -257,12 +242,15 @@ def complaint_submit(
         raise NotAllowed(_("Only staff may link the cadre complained about."))
     files = list(attachments)
     content_types: list[str] = []
-    if len(files) > MAX_ATTACHMENTS:
-        errors["attachments"] = [_("Attach at most %(max)d files.") % {"max": MAX_ATTACHMENTS}]
+    try:
+        attachments_rules.validate_attachment_count(files)
+    except ValidationError as exc:
+        errors["attachments"] = list(exc.messages)
     else:
+        # Checked again here, by content, whatever the caller did: the service is the last gate.
         for file in files:
             try:
-                content_types.append(_attachment_content_type(file))
+                content_types.append(attachments_rules.validate_attachment(file))
             except ValidationError as exc:
                 errors.setdefault("attachments", []).extend(exc.messages)
     if errors:
@@ -300,8 +288,7 @@ def complaint_submit(
                     uploaded_at=now,
                 )
                 file.seek(0)
-                # A random name on disk: nothing of the complainant's own file name survives there.
-                attachment.file.save(uuid4().hex + _EXTENSIONS.get(content_type, ".bin"), File(file), save=False)
+                attachment.file.save(attachments_rules.storage_name(content_type), File(file), save=False)
                 stored_files.append(attachment.file)
                 attachment.save()
             _event(
@@ -390,25 +377,7 @@ def _route(complaint: Complaint, *, actor: Any, department: Department, now: dt.
             note="",
             data={"department": department.pk, "responsible_head": responsible.pk if responsible else None},
         )
-    head_now = complaint_head(complaint)
-    if head_now is not None:
-        _notify(
-            complaint,
-            recipients=[_cadre_user(head_now)],
-            kind=kinds.ROUTED,
-            now=now,
-            department=department.name,
-            due=_due(complaint.reply_due_at),
-        )
-    else:
-        _notify(
-            complaint,
-            recipients=_discipline_users(),
-            kind=kinds.ROUTED_TO_OFFICE,
-            now=now,
-            department=department.name,
-            due=_due(complaint.reply_due_at),
-        )
+    _notify_routed(complaint, department=department, now=now)
     return [
         "department",
         "responsible_head",
@@ -420,6 +389,20 @@ def _route(complaint: Complaint, *, actor: Any, department: Department, now: dt.
         "reminded_for",
         "updated_at",
     ]
+
+
+def _notify_routed(complaint: Complaint, *, department: Department, now: dt.datetime) -> None:
+    """Tell whoever now answers for a routed complaint to assign it: its head, or the discipline
+    office when nobody in the line may (recusal)."""
+    head = complaint_head(complaint)
+    _notify(
+        complaint,
+        recipients=[_cadre_user(head)] if head is not None else _discipline_users(),
+        kind=kinds.ROUTED if head is not None else kinds.ROUTED_TO_OFFICE,
+        now=now,
+        department=department.name,
+        due=_due(complaint.reply_due_at),
+    )
 
 
 def _check_department(department: Any) -> Department:
@@ -502,8 +485,10 @@ def complaint_link_accused(*, actor: Any, complaint: Complaint, cadre: Cadre, no
             assert department is not None
             current = complaint.responsible_head_id or department.head_id
             if current == cadre.pk or department.head_id is None:
-                complaint.responsible_head = _unit_head_for(department.unit, cadre.pk)
-                fields.append("responsible_head")
+                responsible = _unit_head_for(department.unit, cadre.pk)
+                if (responsible.pk if responsible else None) != complaint.responsible_head_id:
+                    complaint.responsible_head = responsible
+                    fields.append("responsible_head")
         if complaint.handler_id == cadre.pk:
             # He may not handle a complaint about himself: back to his head for a new handler.
             complaint.handler = None
@@ -521,6 +506,9 @@ def complaint_link_accused(*, actor: Any, complaint: Complaint, cadre: Cadre, no
             to_state=complaint.status,
             data={"accused_cadre": cadre.pk, "responsible_head": complaint.responsible_head_id},
         )
+        if complaint.department is not None and {"responsible_head", "handler"} & set(fields):
+            # Someone new answers for it, or it needs a new handler: tell him, as on routing.
+            _notify_routed(complaint, department=complaint.department, now=now)
     return complaint
 
 
@@ -745,6 +733,32 @@ def complaint_close(*, actor: Any, complaint: Complaint, now: dt.datetime) -> Co
         complaint.save(update_fields=["status", "closed_at", "updated_at"])
         _event(complaint, actor=actor, verb="close", now=now, from_state=from_state, to_state=S.CLOSED)
     return complaint
+
+
+def complaint_close_answered(*, now: dt.datetime, limit: int = 500) -> int:
+    """Close, as the system, answered complaints whose complainant let the review window pass.
+
+    A calendar-day prefilter finds the candidates (a window in working days only ends later);
+    each is then closed through ``complaint_close``, which locks it and checks the exact deadline,
+    so a review asked for a moment earlier wins and concurrent runs close each complaint once."""
+    shortest = (
+        CategoryPolicy.objects.order_by("review_window_days").values_list("review_window_days", flat=True).first()
+    )
+    horizon = now - timedelta(days=shortest if shortest is not None else 30)
+    candidates = list(
+        Complaint.objects.filter(status__in=[S.REPLIED, S.REVIEW_REPLIED])
+        .filter(Q(review_replied_at__lt=horizon) | Q(review_replied_at__isnull=True, replied_at__lt=horizon))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    closed = 0
+    for pk in candidates:
+        try:
+            complaint_close(actor=None, complaint=Complaint(pk=pk), now=now)
+        except TransitionError:
+            continue  # still within its own category's window, or changed meanwhile
+        closed += 1
+    return closed
 
 
 def complaint_merge(*, actor: Any, complaint: Complaint, into: Complaint, now: dt.datetime) -> Complaint:

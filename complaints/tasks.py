@@ -18,3 +18,8 @@ def escalate_overdue() -> dict[str, int]:
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
 def erase_expired_contacts() -> int:
     return services.complaint_erase_expired_contacts(now=timezone.now())
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def close_answered() -> int:
+    return services.complaint_close_answered(now=timezone.now())

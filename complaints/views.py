@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, When
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +22,14 @@ from django.views.decorators.http import require_POST
 
 from complaints import forms as cf
 from complaints import services
-from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, ExtensionRequest, IdentityAccess
-from complaints.selectors import complaint_allowed_actions, complaint_identity_visible, complaint_overdue_q
+from complaints.selectors import (
+    complaint_allowed_actions,
+    complaint_due_expression,
+    complaint_filter,
+    complaint_identity_visible,
+    complaint_overdue_q,
+)
 from supervision.models import AccountabilityCase
 from workstyle import roles
 from workstyle.dashboard import register_panels
@@ -97,21 +102,9 @@ def _action_label(action: str) -> str:
     return labels[action]
 
 
-def _allowed_actions(user: Any, complaint: Complaint) -> list[str]:
-    return list(complaint_allowed_actions(user=user, complaint=complaint))
-
-
 def with_due(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     """Annotate the deadline that runs now (``Complaint.current_due_at`` in SQL) as ``due``."""
-    return qs.annotate(
-        due=Case(
-            When(status=Complaint.Status.SUBMITTED, then=F("accept_due_at")),
-            When(status__in=[Complaint.Status.ACCEPTED, Complaint.Status.ASSIGNED], then=F("reply_due_at")),
-            When(status=Complaint.Status.REVIEW_REQUESTED, then=F("review_due_at")),
-            default=None,
-            output_field=DateTimeField(),
-        )
-    )
+    return qs.annotate(due=complaint_due_expression())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,10 +131,6 @@ def _sorting(raw: str) -> tuple[str, list[Any]]:
     # Complaints without a running deadline go last whichever way the list is sorted.
     order = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
     return raw, [order, F("id").desc()]
-
-
-def _filterset(data: Any, qs: QuerySet[Complaint], request: HttpRequest) -> ComplaintFilter:
-    return ComplaintFilter(data, queryset=qs, request=request)
 
 
 def _quick_filters(qs: QuerySet[Complaint], params: Any, user: Any) -> QuerySet[Complaint]:
@@ -177,7 +166,7 @@ QUICK_FILTERS = ("open", "mine", "pending")
 def complaint_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     visible = Complaint.objects.visible_to(request.user)
-    filterset = _filterset(request.GET or None, visible, request)
+    filterset = complaint_filter(visible, request.GET or None, request=request)
     filtered = _quick_filters(filterset.qs, request.GET, request.user)
 
     # Counts per status over the filtered set, leaving out the status filter itself, so that each
@@ -185,7 +174,9 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     without_status = request.GET.copy()
     for key in ("status", "page", "sort"):
         without_status.pop(key, None)
-    counted = _quick_filters(_filterset(without_status or None, visible, request).qs, request.GET, request.user)
+    counted = _quick_filters(
+        complaint_filter(visible, without_status or None, request=request).qs, request.GET, request.user
+    )
     by_status = dict(counted.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     counts = [(value, label, by_status.get(value, 0)) for value, label in Complaint.Status.choices]
 
@@ -237,9 +228,10 @@ def complaint_bulk_accept(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     selected: list[Complaint] = list(form.cleaned_data["complaints"].order_by("submitted_at", "pk"))
     department = form.cleaned_data["department"]
-    # The service routes all or none; rows that cannot be accepted are reported here one by one and
-    # left out, so that the others still go through.
-    ready = [c for c in selected if "accept" in _allowed_actions(request.user, c)]
+    # The service routes all or none; rows no longer waiting for acceptance are reported here one by
+    # one and left out, so that the others still go through. (The form offers only complaints the
+    # user may see; the service checks the role under the row locks.)
+    ready = [c for c in selected if c.status == Complaint.Status.SUBMITTED]
     for complaint in selected:
         if complaint not in ready:
             messages.error(
@@ -299,7 +291,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    allowed = _allowed_actions(user, complaint)
+    allowed = complaint_allowed_actions(user=user, complaint=complaint)
     action_forms: dict[str, cf.ActionForm] = {}
     for action in allowed:
         if action not in ACTIONS or action in IDENTITY_DECISIONS:

@@ -3,27 +3,14 @@ so the admin shows them, with their timeline, read-only; the workbench pages do 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import AccountabilityCase, CaseEvent
+from workstyle.admin import ReadOnlyMixin
 
 
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class CaseEventInline(_ReadOnly, admin.TabularInline):
+class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
     model = CaseEvent
     fields = ("at", "actor", "verb", "from_state", "to_state", "note")
     readonly_fields = fields
@@ -32,7 +19,7 @@ class CaseEventInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(AccountabilityCase)
-class AccountabilityCaseAdmin(_ReadOnly, admin.ModelAdmin):
+class AccountabilityCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "subject", "source", "status", "complaint", "opened_at", "decision_date")
     list_filter = ("status", "source")
     list_select_related = ("subject_cadre", "subject_unit", "complaint")
@@ -47,8 +34,9 @@ class AccountabilityCaseAdmin(_ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(_ReadOnly, admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("at", "case", "verb", "actor", "from_state", "to_state")
     list_filter = ("verb",)
-    list_select_related = ("case", "actor")
+    # The case's name is its subject's: without these, one query per row.
+    list_select_related = ("case__subject_cadre", "case__subject_unit", "actor")
     date_hierarchy = "at"

@@ -15,6 +15,12 @@ OPEN = "open"
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number, or the filter is refused (NumberFilter would take 1.5 for 1)."""
+
+    field_class = forms.IntegerField
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
     status = django_filters.ChoiceFilter(
@@ -25,9 +31,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     source = django_filters.ChoiceFilter(label=_("source"), choices=Case.Source.choices, empty_label=_("Any"))
     subject = django_filters.CharFilter(label=_("subject"), method="filter_subject", max_length=100)
-    subject_cadre = django_filters.NumberFilter(label=_("cadre held accountable (id)"), field_name="subject_cadre")
-    subject_unit = django_filters.NumberFilter(label=_("unit held accountable (id)"), field_name="subject_unit")
-    complaint = django_filters.NumberFilter(label=_("complaint (id)"), field_name="complaint")
+    subject_cadre = IdFilter(label=_("cadre held accountable (id)"), field_name="subject_cadre")
+    subject_unit = IdFilter(label=_("unit held accountable (id)"), field_name="subject_unit")
+    complaint = IdFilter(label=_("complaint (id)"), field_name="complaint")
     opened_after = django_filters.DateFilter(
         label=_("opened on or after"), field_name="opened_at", lookup_expr="date__gte", widget=DATE
     )

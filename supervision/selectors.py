@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from supervision.models import AccountabilityCase
 from supervision.services import case_may_manage
@@ -33,8 +33,7 @@ def case_allowed_actions(*, user: Any, case: AccountabilityCase) -> list[str]:
 
 def case_open_counts(*, user: Any) -> dict[str, int]:
     """Cases waiting for an investigation, and all cases not yet decided, for the dashboard."""
-    qs = AccountabilityCase.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
-    counts = {Status.OPENED.value: 0, Status.INVESTIGATING.value: 0}
-    for row in qs.order_by().values_list("status", flat=True):
-        counts[row] += 1
-    return {"to_investigate": counts[Status.OPENED], "open": sum(counts.values())}
+    return AccountabilityCase.objects.visible_to(user).aggregate(
+        to_investigate=Count("id", filter=Q(status=Status.OPENED)),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+    )

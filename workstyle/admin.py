@@ -17,8 +17,9 @@ from workstyle import services
 from workstyle.models import AuditEvent, Notification, OutboxEmail
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shows rows, never adds, changes or deletes them (the change page is a read-only view)."""
+class ReadOnlyMixin:
+    """For a ModelAdmin or an inline of rows that only services write: shows them, never adds,
+    changes or deletes them (the change page is a read-only view)."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -28,6 +29,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(AuditEvent)

@@ -1,7 +1,24 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def ensure_groups(apps: Any = global_apps, **kwargs: Any) -> None:
+    """The role groups exist after every migrate and every flush (as content types do), not only
+    after the migration that first made them. A flush sends no ``apps``: the real ones serve."""
+    from workstyle.roles import GROUPS
+
+    Group = apps.get_model("auth", "Group")
+    for name in GROUPS:
+        Group.objects.get_or_create(name=name)
 
 
 class WorkstyleConfig(AppConfig):
     name = "workstyle"
     verbose_name = _("Work style: shared")
+
+    def ready(self) -> None:
+        post_migrate.connect(ensure_groups, sender=self)

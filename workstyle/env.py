@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
+RATE = re.compile(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)")
 
 
 class ConfigError(Exception):
@@ -67,6 +69,21 @@ class Env:
         if minimum is not None and number < minimum:
             raise ConfigError(f"{name}={number} must be at least {minimum}.")
         return number
+
+    def choice(self, name: str, default: str, choices: Iterable[str]) -> str:
+        value = self.text(name, default)
+        allowed = list(choices)
+        if value.upper() in allowed:
+            return value.upper()
+        raise ConfigError(f"{name}={value!r} is not one of {', '.join(allowed)}.")
+
+    def rate(self, name: str, default: str) -> str:
+        """A throttle rate as DRF reads it ("10/hour"); checked here, or the first throttled
+        request would fail instead of the start."""
+        value = self.text(name, default)
+        if not RATE.fullmatch(value):
+            raise ConfigError(f"{name}={value!r} is not a rate: write requests/period, e.g. 60/minute or 10/hour.")
+        return value
 
     def names(self, name: str, default: list[str] | None = None) -> list[str]:
         value = self.raw(name)

@@ -57,6 +57,7 @@ class AuditEvent(EventBase):
         "import": _("roster imported"),
         "create": _("created"),
         "update": _("updated"),
+        "delete": _("deleted"),
         "retry_email": _("e-mail queued for another attempt"),
     }
 

@@ -39,14 +39,17 @@ def sees_whole_organisation(user: Any) -> bool:
 
 
 def cadre_of(user: Any) -> Cadre | None:
+    """The user's cadre record, while the cadre is active: one who has left the office keeps his
+    record (and his timeline), but his account no longer speaks for him."""
     if not getattr(user, "is_authenticated", False):
         return None
     from cadres.models import Cadre
 
     try:
-        return user.cadre
+        cadre = user.cadre
     except Cadre.DoesNotExist:
         return None
+    return cadre if cadre.active else None
 
 
 def is_staff_user(user: Any) -> bool:

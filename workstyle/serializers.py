@@ -24,4 +24,6 @@ class TokenResponseSerializer(serializers.Serializer[dict[str, str]]):
 
 
 class MarkReadSerializer(serializers.Serializer[dict[str, object]]):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=1000
+    )

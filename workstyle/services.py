@@ -54,46 +54,15 @@ def notification_send(
     Call it inside the transaction of the change that causes it: the rows commit or vanish with
     that change. The relay is woken on commit; if the broker is down the beat picks the e-mail up
     later. ``params`` must never carry a complainant's identity."""
-    unique: dict[int, Any] = {}
-    for user in recipients:
-        if user is not None and user.pk is not None and getattr(user, "is_active", True):
-            unique[user.pk] = user
-    if not unique:
-        return []
-    with transaction.atomic():
-        rows = Notification.objects.bulk_create(
-            [
-                Notification(recipient=user, kind=kind, params=dict(params), url=url, created_at=now)
-                for user in unique.values()
-            ]
-        )
-        if email:
-            language = settings.LANGUAGE_CODE
-            with translation.override(language):
-                subject = render_title(kind, params)
-                body = render_body(kind, params)
-                if url:
-                    body = f"{body}\n\n{settings.WORKSTYLE_SITE_URL.rstrip('/')}{url}"
-            emails = [
-                OutboxEmail(
-                    notification=row,
-                    to=user.email,
-                    language=language,
-                    subject=subject[:300],
-                    body=body,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-                for row, user in zip(rows, unique.values(), strict=True)
-                if getattr(user, "email", "")
-            ]
-            if emails:
-                OutboxEmail.objects.bulk_create(emails)
-                transaction.on_commit(_wake_relay)
-    return rows
+    return notification_send_many(items=[(recipients, kind, params, url)], now=now, email=email)
 
 
 NotificationItem = tuple[Iterable[AbstractBaseUser | None], str, Mapping[str, Any], str]
+
+
+def _subject(kind: str, params: Mapping[str, Any]) -> str:
+    # A header may not hold a line break: such a subject would fail on every attempt and be lost.
+    return " ".join(render_title(kind, params).split())[:300]
 
 
 def notification_send_many(
@@ -114,41 +83,42 @@ def notification_send_many(
             )
     if not pending:
         return []
-    rows = Notification.objects.bulk_create([row for row, _user in pending])
-    if email:
-        language = settings.LANGUAGE_CODE
-        site = settings.WORKSTYLE_SITE_URL.rstrip("/")
-        emails = []
-        with translation.override(language):
-            for row, user in pending:
-                if not getattr(user, "email", ""):
-                    continue
-                body = render_body(row.kind, row.params)
-                emails.append(
-                    OutboxEmail(
-                        notification=row,
-                        to=user.email,
-                        language=language,
-                        subject=render_title(row.kind, row.params)[:300],
-                        body=f"{body}\n\n{site}{row.url}" if row.url else body,
-                        next_attempt_at=now,
-                        created_at=now,
+    with transaction.atomic():
+        rows = Notification.objects.bulk_create([row for row, _user in pending])
+        if email:
+            language = settings.LANGUAGE_CODE
+            site = settings.WORKSTYLE_SITE_URL.rstrip("/")
+            emails = []
+            with translation.override(language):
+                for row, user in pending:
+                    if not getattr(user, "email", ""):
+                        continue
+                    body = render_body(row.kind, row.params)
+                    emails.append(
+                        OutboxEmail(
+                            notification=row,
+                            to=user.email,
+                            language=language,
+                            subject=_subject(row.kind, row.params),
+                            body=f"{body}\n\n{site}{row.url}" if row.url else body,
+                            next_attempt_at=now,
+                            created_at=now,
+                        )
                     )
-                )
-        if emails:
-            OutboxEmail.objects.bulk_create(emails)
-            transaction.on_commit(_wake_relay)
+            if emails:
+                OutboxEmail.objects.bulk_create(emails)
+                transaction.on_commit(_wake_relay)
     return rows
 
 
 def _wake_relay() -> None:
-    from workstyle.celery import app
+    from workstyle.celery import quick_connection
     from workstyle.tasks import outbox_relay
 
     try:
         # One try on a connection of its own: with the pool's defaults kombu retries a broker that
-        # is down for seconds, and the request would wait on it. The beat's schedule catches up.
-        with app.connection_for_write(transport_options={"max_retries": 0}) as conn:
+        # is down for seconds, and a hung one would hold the request. The beat's schedule catches up.
+        with quick_connection() as conn:
             outbox_relay.apply_async(retry=False, connection=conn)  # type: ignore[call-arg]  # stubs lack it
     except Exception as exc:  # the broker is unreachable; the e-mail waits in the outbox
         log.warning("broker unreachable (%s); the outbox relay will run on its schedule", exc)

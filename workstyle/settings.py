@@ -251,8 +251,8 @@ REST_FRAMEWORK = {
     # the client could set himself.
     "NUM_PROXIES": WORKSTYLE_NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
-        "public": env.text("WORKSTYLE_PUBLIC_API_RATE", "60/minute"),
-        "public_submit": env.text("WORKSTYLE_PUBLIC_SUBMIT_RATE", "10/hour"),
+        "public": env.rate("WORKSTYLE_PUBLIC_API_RATE", "60/minute"),
+        "public_submit": env.rate("WORKSTYLE_PUBLIC_SUBMIT_RATE", "10/hour"),
         "token": "20/minute",
     },
 }
@@ -288,7 +288,7 @@ WORKSTYLE_OUTBOX_SECONDS = env.number("WORKSTYLE_OUTBOX_SECONDS", 60, minimum=5)
 WORKSTYLE_RETENTION_DAYS = env.number("WORKSTYLE_RETENTION_DAYS", 365, minimum=1)
 WORKSTYLE_OUTBOX_MAX_ATTEMPTS = env.number("WORKSTYLE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 WORKSTYLE_PUBLIC_FORM_LIMIT = env.number("WORKSTYLE_PUBLIC_FORM_LIMIT", 10, minimum=1)
-WORKSTYLE_SITE_URL = env.text("WORKSTYLE_SITE_URL", "http://localhost:8000")
+WORKSTYLE_SITE_URL = env.url("WORKSTYLE_SITE_URL", {"http", "https"}, "http://localhost:8000")
 WORKSTYLE_SITE_NAME = _("Work Style Supervision Portal")
 WORKSTYLE_DEMO_PASSWORD = env.text("DEMO_PASSWORD", "workstyle-demo")
 
@@ -297,6 +297,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "workstyle.tasks.outbox_relay", "schedule": float(WORKSTYLE_OUTBOX_SECONDS)},
     "escalate-overdue": {"task": "complaints.tasks.escalate_overdue", "schedule": float(WORKSTYLE_SWEEP_SECONDS)},
     "erase-contacts": {"task": "complaints.tasks.erase_expired_contacts", "schedule": 3600.0},
+    "close-answered": {"task": "complaints.tasks.close_answered", "schedule": 3600.0},
 }
 
 CAPTCHA_TEST_MODE = False
@@ -308,6 +309,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.text("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice("DJANGO_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -22,6 +23,7 @@ from workstyle import roles, services
 from workstyle.models import Notification
 
 log = logging.getLogger(__name__)
+ID = re.compile(r"[0-9]{1,18}")
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -69,7 +71,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.getlist("id")
-    ids = [int(value) for value in raw if value.isdigit()] if raw else None
+    # Anything but a plain id is ignored: int() would refuse "²" and the database an id past bigint.
+    ids = [int(value) for value in raw if ID.fullmatch(value)] if raw else None
     services.notification_mark_read(user=request.user, ids=ids, now=timezone.now())
     target = request.POST.get("next") or ""
     # Only back to a page of this portal: a browser reads "/\evil.example" like "//evil.example".
@@ -116,12 +119,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _broker_status() -> str:
-    from workstyle.celery import app
+    from workstyle.celery import QUICK_TIMEOUT, quick_connection
 
     try:
         # One try, no retries: a load balancer's probe must get its answer at once.
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=0, timeout=2)
+        with quick_connection() as conn:
+            conn.ensure_connection(max_retries=0, timeout=QUICK_TIMEOUT)
         return "ok"
     except Exception:
         return "unreachable"

@@ -7,31 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from complaints.models import Complaint
 from tests.factories.org import PASSWORD
 
 REPLY = "经核查，窗口工作人员确有推诿行为，已批评教育并调整岗位，您的证件已于今日办结。"
-
-
-@pytest.fixture
-def groups_back(django_db_blocker: Any) -> Any:
-    """A live-server test ends by emptying every table, the migrations' groups too: put them back
-    before and after, for this test and those that follow."""
-    from django.contrib.auth.models import Group
-
-    from workstyle import roles
-
-    with django_db_blocker.unblock():
-        for name in roles.GROUPS:
-            Group.objects.get_or_create(name=name)
-    yield
-    with django_db_blocker.unblock():
-        for name in roles.GROUPS:
-            Group.objects.get_or_create(name=name)
-
 
 
 def new_page(browser: Browser, browser_context_args: dict[str, Any]) -> Page:
@@ -54,7 +35,6 @@ def open_from_queue(page: Page, base: str, code: str) -> None:
 
 
 def test_citizen_files_staff_route_assign_answer_citizen_reads(
-    groups_back: Any,
     live_server: Any,
     page: Page,
     browser: Browser,

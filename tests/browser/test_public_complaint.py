@@ -14,23 +14,6 @@ from tests.complaints.public_helpers import REPLY_TEXT, png_bytes, reply
 
 
 @pytest.fixture
-def groups_back(django_db_blocker: Any) -> Any:
-    """A live-server test ends by emptying every table, the migrations' groups too: put them back
-    for the tests that follow."""
-    from django.contrib.auth.models import Group
-
-    from workstyle import roles
-
-    with django_db_blocker.unblock():
-        for name in roles.GROUPS:
-            Group.objects.get_or_create(name=name)
-    yield
-    with django_db_blocker.unblock():
-        for name in roles.GROUPS:
-            Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture
 def private_media(settings: Any, tmp_path: Any) -> Any:
     settings.STORAGES = {
         **settings.STORAGES,
@@ -46,7 +29,7 @@ def label(status: str) -> str:
 
 
 def test_a_citizen_files_tracks_and_rates_a_complaint(
-    groups_back: Any, live_server: Any, page: Page, settings: Any, private_media: Any, org: Any, discipline_user: Any
+    live_server: Any, page: Page, settings: Any, private_media: Any, org: Any, discipline_user: Any
 ) -> None:
     settings.CAPTCHA_TEST_MODE = True
     page.goto(live_server.url + "/")

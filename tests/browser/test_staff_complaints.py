@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -17,23 +16,6 @@ from tests.factories.org import PASSWORD
 
 # Set to a directory to keep screenshots of the pages (for a look at the layout).
 SCREENSHOTS = os.environ.get("WORKSTYLE_SCREENSHOTS", "")
-
-
-@pytest.fixture
-def groups_back(django_db_blocker: Any) -> Any:
-    """A live-server test ends by emptying every table, the migrations' groups too: put them back."""
-    from django.contrib.auth.models import Group
-
-    from workstyle import roles
-
-    with django_db_blocker.unblock():
-        for name in roles.GROUPS:
-            Group.objects.get_or_create(name=name)
-    yield
-    with django_db_blocker.unblock():
-        for name in roles.GROUPS:
-            Group.objects.get_or_create(name=name)
-
 
 
 def log_in(page: Page, base: str, username: str) -> None:
@@ -50,7 +32,7 @@ def shot(page: Page, name: str) -> None:
 
 
 def test_inspector_routes_in_bulk_and_reveals_with_a_reason(
-    groups_back: Any, live_server: Any, page: Page, org: Any, discipline_user: Any
+    live_server: Any, page: Page, org: Any, discipline_user: Any
 ) -> None:
     base = live_server.url
     first = complaint_in_state("submitted", discipline=discipline_user, title="低保审核吃拿卡要")
@@ -92,9 +74,7 @@ def test_inspector_routes_in_bulk_and_reveals_with_a_reason(
     shot(page, "detail-revealed")
 
 
-def test_a_refused_answer_keeps_the_text(
-    groups_back: Any, live_server: Any, page: Page, org: Any, discipline_user: Any
-) -> None:
+def test_a_refused_answer_keeps_the_text(live_server: Any, page: Page, org: Any, discipline_user: Any) -> None:
     base = live_server.url
     complaint = complaint_in_state("assigned", discipline=discipline_user, department=org.office, handler=org.cadre)
     log_in(page, base, org.cadre.user.username)

@@ -145,6 +145,10 @@ def test_bad_filters_are_400_with_field_errors(org: Any, discipline_user: Any, p
 def test_a_department_filter_outside_the_users_scope_is_refused(org: Any, discipline_user: Any) -> None:
     response = api(org.town_cadre.user).get("/api/v1/complaints/", {"department": org.office.pk})
     assert response.status_code == 400
+    assert "department" in response.json()["errors"]
+    # In his own scope the same filter works.
+    response = api(org.town_cadre.user).get("/api/v1/complaints/", {"department": org.town_office.pk})
+    assert response.status_code == 200
 
 
 def test_the_lifecycle_through_the_api(org: Any, discipline_user: Any) -> None:
@@ -287,6 +291,29 @@ def test_assign_a_cadre_outside_the_heads_scope_is_a_field_error(org: Any, disci
     response = api(org.head.user).post(url(complaint, "assign"), {"handler": stranger.pk}, format="json")
     assert response.status_code == 400
     assert "handler" in response.json()["errors"]
+    # A cadre he may not see reads exactly like one that does not exist: nothing to probe.
+    missing = api(org.head.user).post(url(complaint, "assign"), {"handler": 999_999}, format="json")
+    assert missing.json()["errors"]["handler"] == [
+        message.replace(str(stranger.pk), "999999") for message in response.json()["errors"]["handler"]
+    ]
+    assert Complaint.objects.get(pk=complaint.pk).handler is None
+
+
+def test_the_list_costs_the_same_queries_for_more_complaints(
+    org: Any, discipline_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    from tests.factories.org import DepartmentFactory
+
+    make(org, discipline_user, "assigned")
+    client = api(discipline_user)
+    with django_assert_max_num_queries(50) as few:
+        assert client.get("/api/v1/complaints/").status_code == 200
+    for _ in range(4):
+        department = DepartmentFactory(unit=org.bureau)
+        make(org, discipline_user, "assigned", department=department, handler=CadreFactory(department=department))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get("/api/v1/complaints/").json()
+    assert body["count"] == 5
 
 
 def test_category_policies(org: Any, discipline_user: Any) -> None:

@@ -22,14 +22,13 @@ from complaints.escalation import escalate_overdue
 from complaints.models import Complaint, ComplaintEvent
 from supervision.models import AccountabilityCase, CaseEvent
 from tests.factories.org import CadreFactory, UserFactory
-from tests.flows.overdue import keep_groups, make_complaint  # noqa: F401
+from tests.flows.overdue import make_complaint
 from workstyle.models import Notification, OutboxEmail
 
 S = Complaint.Status
 START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAY = timedelta(days=1)
 ZERO = {"reminded": 0, "escalated_1": 0, "escalated_2": 0, "cases_opened": 0}
-
 
 
 @pytest.fixture
@@ -378,7 +377,6 @@ def test_queries_per_batch_do_not_grow_with_the_batch(
     assert counts["escalated_2"] == 200
 
 
-@pytest.mark.usefixtures("keep_groups")  # before transactional_db: restores the groups after its flush
 def test_a_sweep_that_dies_half_way_leaves_no_half_batch(
     transactional_db: Any, org: Any, discipline_user: Any, clock: Any
 ) -> None:
@@ -417,7 +415,6 @@ def test_a_sweep_that_dies_half_way_leaves_no_half_batch(
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("keep_groups")
 def test_four_sweeps_at_once_do_each_step_once(
     transactional_db: Any, org: Any, discipline_user: Any, clock: Any
 ) -> None:

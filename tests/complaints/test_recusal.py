@@ -157,3 +157,25 @@ def test_a_named_discipline_officer_is_not_told_and_cannot_act(org: Any, discipl
         services.complaint_accept(actor=accused_officer, complaint=complaint, department=org.office, now=NOW)
     with pytest.raises(NotAllowed):
         services.complaint_reveal_identity(actor=accused_officer, complaint=complaint, reason="r", now=NOW)
+
+
+def test_linking_the_head_tells_the_unit_head_who_now_answers_for_it(org: Any, discipline_user: Any) -> None:
+    complaint = complaint_in_state("accepted", department=org.office, discipline=discipline_user, now=NOW)
+    Notification.objects.all().delete()
+    complaint = services.complaint_link_accused(actor=discipline_user, complaint=complaint, cadre=org.head, now=NOW)
+    assert complaint.responsible_head == org.bureau_head
+    assert [n.recipient for n in Notification.objects.filter(kind="complaint_routed")] == [org.bureau_head.user]
+    assert not Notification.objects.filter(recipient=org.head.user).exists()
+    # Linking him again changes nothing and tells nobody anything new.
+    services.complaint_link_accused(actor=discipline_user, complaint=complaint, cadre=org.head, now=NOW)
+    assert Notification.objects.count() == 1
+
+
+def test_linking_the_handler_asks_the_head_for_a_new_one(org: Any, discipline_user: Any) -> None:
+    complaint = complaint_in_state(
+        "assigned", department=org.office, handler=org.cadre, discipline=discipline_user, now=NOW
+    )
+    Notification.objects.all().delete()
+    services.complaint_link_accused(actor=discipline_user, complaint=complaint, cadre=org.cadre, now=NOW)
+    assert [n.recipient for n in Notification.objects.filter(kind="complaint_routed")] == [org.head.user]
+    assert not Notification.objects.filter(recipient=org.cadre.user).exists()

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import override_settings
 
@@ -26,7 +25,6 @@ from tests.factories.complaints import (
     complaint_in_state,
 )
 from tests.factories.org import CadreFactory, UserFactory
-from workstyle import roles
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
 from workstyle.models import Notification, OutboxEmail
 
@@ -295,9 +293,7 @@ def test_submit_refuses_bad_input_with_field_errors(db: Any, fields: dict[str, A
     assert not Complaint.objects.exists()
 
 
-def test_submit_saves_attachments_under_random_names(
-    world: World, monkeypatch: Any, settings: Any, tmp_path: Any
-) -> None:
+def test_submit_saves_attachments_under_random_names(world: World, settings: Any, tmp_path: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.STORAGES = {
@@ -306,9 +302,6 @@ def test_submit_saves_attachments_under_random_names(
     }
     pdf = SimpleUploadedFile("张三的举报材料.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
     png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
-    monkeypatch.setattr(
-        services, "_attachment_content_type", lambda f: "application/pdf" if f.name.endswith("pdf") else "image/png"
-    )
     complaint, _key = services.complaint_submit(
         actor=None, channel="web", category="inaction", title="t", description="d", attachments=[pdf, png], now=NOW
     )
@@ -549,6 +542,27 @@ def test_the_system_closes_only_after_the_review_window(world: World) -> None:
     assert complaint.events.get(verb="close").actor is None
 
 
+def test_the_hourly_sweep_closes_answered_complaints_whose_window_passed(world: World) -> None:
+    lapsed = world.complaint("replied")  # replied at T0
+    waiting = world.complaint("review_requested")  # the complainant asked: not closable
+    window_end = due_after(T0, 30)
+    assert services.complaint_close_answered(now=window_end) == 0
+    # A category with a longer window keeps its complaint open a little longer.
+    slow = world.complaint("replied")
+    Complaint.objects.filter(pk=slow.pk).update(category=Category.GAMBLING)
+    CategoryPolicy.objects.filter(category=Category.GAMBLING).update(review_window_days=40)
+
+    closed_now = services.complaint_close_answered(now=window_end + dt.timedelta(seconds=1))
+    assert closed_now == 1
+    assert services.complaint_close_answered(now=window_end + dt.timedelta(seconds=2)) == 0
+    lapsed.refresh_from_db()
+    waiting.refresh_from_db()
+    slow.refresh_from_db()
+    assert (lapsed.status, waiting.status, slow.status) == (S.CLOSED, S.REVIEW_REQUESTED, S.REPLIED)
+    assert lapsed.events.filter(verb="close", actor=None).count() == 1
+    assert services.complaint_close_answered(now=due_after(T0, 40) + dt.timedelta(seconds=1)) == 1
+
+
 def test_merge_rules(world: World) -> None:
     complaint = world.complaint("submitted")
     with pytest.raises(InvalidInput) as caught:
@@ -653,23 +667,8 @@ def test_contacts_are_erased_after_the_retention_period(world: World) -> None:
 # --- a real race ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def groups_back(django_db_blocker: Any) -> Any:
-    """A transactional test ends with TRUNCATE, which empties the groups and policies the migrations
-    made; put them back for the tests that follow."""
-    yield
-    with django_db_blocker.unblock():
-        for name in roles.GROUPS:
-            Group.objects.get_or_create(name=name)
-        for category in Category.values:
-            CategoryPolicy.objects.get_or_create(category=category)
-
-
-@pytest.mark.usefixtures("groups_back")
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_accepts_one_wins(org: Any) -> None:
-    for name in roles.GROUPS:
-        Group.objects.get_or_create(name=name)
     discipline = UserFactory(username="inspector-race", groups=["discipline"])
     complaint = complaint_in_state("submitted", discipline=discipline, now=T0)
     barrier = threading.Barrier(2)

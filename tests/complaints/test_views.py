@@ -168,6 +168,27 @@ def test_queue_marks_overdue_rows_and_sorts_by_deadline(org: Any, discipline_use
     assert client.get(reverse("complaints:queue"), {"sort": "password"}).status_code == 200
 
 
+def test_queue_costs_the_same_queries_for_more_complaints_and_departments(
+    org: Any, discipline_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Neither the rows nor the filter form's choices (departments are labelled with their unit)
+    cost a query each."""
+    from tests.factories.org import DepartmentFactory
+
+    in_state("assigned", org, discipline_user)
+    in_state("submitted", org, discipline_user)
+    office = client_for(discipline_user)
+    with django_assert_max_num_queries(50) as few:
+        assert office.get(reverse("complaints:queue")).status_code == 200
+    for _ in range(5):
+        department = DepartmentFactory(unit=org.bureau)
+        in_state("assigned", org, discipline_user, department=department, handler=CadreFactory(department=department))
+        in_state("submitted", org, discipline_user)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = office.get(reverse("complaints:queue"))
+    assert len(codes_in(response)) == 12
+
+
 def test_queue_paginates(org: Any, discipline_user: Any, settings: Any) -> None:
     for _ in range(27):
         in_state("submitted", org, discipline_user)

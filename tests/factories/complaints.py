@@ -148,4 +148,3 @@ def complaint_in_state(
 def _head_user(complaint: Complaint, discipline: Any) -> Any:
     head = complaint_head(complaint)
     return head.user if head is not None and head.user_id else discipline
-

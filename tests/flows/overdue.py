@@ -1,5 +1,4 @@
-"""Helpers for tests of the escalation sweep: complaints made straight with the ORM in any state,
-and a transactional-database fixture that leaves the migrations' groups behind."""
+"""Helpers for tests of the escalation sweep: complaints made straight with the ORM in any state."""
 
 from __future__ import annotations
 
@@ -7,28 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-
 from complaints.models import Category, Complaint
-
-
-def ensure_groups() -> None:
-    from django.contrib.auth.models import Group
-
-    from workstyle import roles
-
-    for name in roles.GROUPS:
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture
-def keep_groups(django_db_blocker: Any) -> Any:
-    """List it BEFORE ``transactional_db``: a transactional test ends with a TRUNCATE of every
-    table, which also empties the groups the migrations created; put them back for the tests
-    that follow (teardown runs after the flush)."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_groups()
 
 
 def make_complaint(*, now: datetime, status: str = Complaint.Status.SUBMITTED, **fields: Any) -> Complaint:

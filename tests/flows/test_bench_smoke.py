@@ -10,13 +10,11 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from tests.flows.overdue import keep_groups  # noqa: F401
 from tests.flows.test_celery_worker import _database_url
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.usefixtures("keep_groups")  # before transactional_db: restores the groups after its flush
 def test_bench_runs_and_reports(transactional_db: Any) -> None:
     result = subprocess.run(
         [

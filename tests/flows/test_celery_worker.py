@@ -19,7 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintEvent
-from tests.flows.overdue import keep_groups, make_complaint  # noqa: F401
+from tests.flows.overdue import make_complaint
 from workstyle.celery import app
 from workstyle.models import Notification
 
@@ -93,7 +93,6 @@ def worker(tmp_path: Path) -> Iterator[Path]:
             process.wait(timeout=10)
 
 
-@pytest.mark.usefixtures("keep_groups")  # before transactional_db: restores the groups after its flush
 def test_a_real_worker_consumes_the_beat_task_once(
     transactional_db: Any, org: Any, discipline_user: Any, worker: Path
 ) -> None:

@@ -42,7 +42,6 @@ def unit_case(org: Any, discipline_user: Any, clock: Any) -> AccountabilityCase:
     )
 
 
-
 @pytest.fixture(autouse=True)
 def _english() -> Any:
     """Messages are asserted in English, whatever the translations say."""

@@ -87,6 +87,12 @@ def test_filters(cadre_case: Case, unit_case: Case, office: APIClient, org: Any)
     bad = office.get(f"{URL}?status=lost")
     assert bad.status_code == 400
     assert "status" in bad.json()["errors"]
+    # An id is a whole number: 1.5 is refused, not read as 1; one past bigint finds nothing.
+    for query, field in ((f"subject_cadre={org.head.pk}.5", "subject_cadre"), ("complaint=1e3", "complaint")):
+        bad = office.get(f"{URL}?{query}")
+        assert bad.status_code == 400, query
+        assert field in bad.json()["errors"]
+    assert ids(f"subject_unit={'9' * 30}") == set()
 
 
 def test_open_a_case(office: APIClient, org: Any) -> None:

@@ -166,3 +166,30 @@ def test_admin_shows_cases_read_only(cadre_case: Case, db: Any) -> None:
     admin.post(f"/admin/supervision/accountabilitycase/{cadre_case.pk}/change/", {"status": "closed"})
     cadre_case.refresh_from_db()
     assert cadre_case.status == Case.Status.OPENED
+
+
+def test_admin_event_list_costs_the_same_for_one_case_or_many(
+    cadre_case: Case, unit_case: Case, discipline_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from supervision import services
+    from tests.factories.org import UserFactory
+
+    admin = login(UserFactory(username="root-t", is_staff=True, is_superuser=True))
+    with CaptureQueriesContext(connection) as two_cases:
+        assert admin.get("/admin/supervision/caseevent/").status_code == 200
+    for case in (cadre_case, unit_case):
+        services.case_investigate(actor=discipline_user, case=case, now=case.opened_at)
+    more = services.case_open(
+        actor=None,
+        source=Case.Source.AUDIT,
+        allegation="审计发现",
+        subject_unit=unit_case.subject_unit,
+        now=unit_case.opened_at,
+    )
+    assert more.pk
+    # Each row names its case by its subject: fetched with the events, not one query per row.
+    with django_assert_max_num_queries(len(two_cases.captured_queries)):
+        assert admin.get("/admin/supervision/caseevent/").status_code == 200

@@ -94,6 +94,16 @@ def broker_down(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(celery_app.conf, "broker_url", _dead_broker_url())
 
 
+@pytest.fixture
+def broker_hung(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A broker that accepts connections and never answers (a stuck Redis, a half-open firewall)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        monkeypatch.setattr(celery_app.conf, "broker_url", f"redis://127.0.0.1:{server.getsockname()[1]}/0")
+        yield
+
+
 def _queued_tasks() -> int:
     return int(redis.Redis.from_url(settings.CELERY_BROKER_URL).llen("celery"))
 
@@ -129,6 +139,17 @@ def test_notification_send_many_writes_every_notice():
     )
     assert len(rows) == 3
     assert sorted(OutboxEmail.objects.values_list("subject", flat=True)) == ["乙", "甲"]
+
+
+@pytest.mark.django_db
+def test_a_line_break_in_the_subject_does_not_make_the_e_mail_unsendable():
+    now = timezone.now()
+    services.notification_send(
+        recipients=[UserFactory.create()], kind="message", params={"title": "第一行\r\n第二行", "text": "正文"}, now=now
+    )
+    assert OutboxEmail.objects.get().subject == "第一行 第二行"
+    assert services.outbox_relay(now=now) == {"sent": 1, "retry": 0, "failed": 0}
+    assert mail.outbox[0].subject == "第一行 第二行"
 
 
 @pytest.mark.django_db
@@ -194,6 +215,19 @@ def test_broker_down_the_change_commits_and_the_e_mail_waits(broker_down):
     assert mail.outbox == []
     # The request did not wait on kombu's retries of a dead broker (that took about 6 s).
     assert elapsed < 3, elapsed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hung_broker_delays_the_e_mail_not_the_request(broker_hung):
+    user = UserFactory()
+    started = time.monotonic()
+    with transaction.atomic():
+        _send([user])
+    elapsed = time.monotonic() - started
+
+    # redis-py waits for an answer forever by default: without a socket timeout this never returned.
+    assert elapsed < 5, elapsed
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.PENDING
 
 
 @pytest.mark.django_db(transaction=True)

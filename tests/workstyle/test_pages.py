@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from unittest import mock
 
 import pytest
@@ -36,6 +38,18 @@ def test_healthz_is_503_when_the_database_is_unreachable(client):
 def test_healthz_stays_200_when_only_the_broker_is_down(client, monkeypatch):
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
     response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["broker"] == "unreachable"
+
+
+def test_healthz_answers_at_once_when_the_broker_hangs(client, monkeypatch):
+    with socket.socket() as server:  # accepts connections, never answers
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        monkeypatch.setattr(celery_app.conf, "broker_url", f"redis://127.0.0.1:{server.getsockname()[1]}/0")
+        started = time.monotonic()
+        response = client.get("/healthz")
+    assert time.monotonic() - started < 5
     assert response.status_code == 200
     assert response.json()["broker"] == "unreachable"
 
@@ -146,6 +160,30 @@ def test_mark_read_never_redirects_off_site(client, target):
     assert response["Location"] == reverse("notifications")
 
 
+def test_mark_read_ignores_ids_that_are_no_ids(client):
+    me = UserFactory(groups=["discipline"])
+    mine = _notify(me, "我的通知")
+    client.force_login(me)
+    # "²" passes str.isdigit() and then breaks int(); the long one is past bigint.
+    response = client.post(reverse("notifications-read"), {"id": ["²", "9" * 30, "-1", "abc"]})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is None  # bad ids mark nothing, and certainly not everything
+
+
+def test_notifications_api_refuses_bad_id_lists():
+    me = UserFactory()
+    mine = _notify(me, "第一条")
+    api = APIClient()
+    api.force_authenticate(me)
+    for ids in ([2**63], [0], list(range(1, 1002))):
+        response = api.post("/api/v1/notifications/read-many/", {"ids": ids}, format="json")
+        assert response.status_code == 400, ids
+        assert "ids" in response.json()["errors"]
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+
 def test_notifications_api_lists_own_and_marks_read():
     me, other = UserFactory(), UserFactory()
     first = _notify(me, "第一条")
@@ -180,3 +218,27 @@ def test_notifications_api_lists_own_and_marks_read():
 
 def test_notifications_api_needs_authentication():
     assert APIClient().get("/api/v1/notifications/").status_code == 401
+
+
+def test_field_include_links_help_and_errors_and_names_checkbox_groups():
+    import re
+
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Sample(forms.Form):
+        name = forms.CharField(label="Name", help_text="As on the ID card.")
+        colours = forms.MultipleChoiceField(
+            label="Colours", choices=[("r", "red"), ("g", "green")], widget=forms.CheckboxSelectMultiple
+        )
+
+    form = Sample(data={})
+    assert not form.is_valid()
+    html = render_to_string("includes/field.html", {"field": form["name"]})
+    described = re.search(r'aria-describedby="([^"]+)"', html).group(1).split()
+    assert described == ["id_name_helptext", "id_name_error"]
+    for target in described:  # screen readers read what the input points at: it must exist
+        assert f'id="{target}"' in html
+    group = render_to_string("includes/field.html", {"field": form["colours"]})
+    assert "<legend>Colours</legend>" in group
+    assert 'for=""' not in group

@@ -43,6 +43,25 @@ def test_database_url_parses_postgres_and_embedded_sqlite_default():
     assert default["NAME"] == "/tmp/ws.sqlite3"
 
 
+@pytest.mark.parametrize("value", ["10", "10/fortnight", "0/hour", "ten/hour", "10 / hour"])
+def test_bad_rate_names_the_variable(value):
+    with pytest.raises(ConfigError, match="WORKSTYLE_PUBLIC_API_RATE"):
+        Env({"WORKSTYLE_PUBLIC_API_RATE": value}).rate("WORKSTYLE_PUBLIC_API_RATE", "60/minute")
+
+
+def test_rates_and_choices():
+    assert Env({"R": "5/day"}).rate("R", "60/minute") == "5/day"
+    assert Env({}).rate("R", "60/minute") == "60/minute"
+    assert Env({"L": "warning"}).choice("L", "INFO", ["INFO", "WARNING"]) == "WARNING"
+    with pytest.raises(ConfigError, match="L="):
+        Env({"L": "LOUD"}).choice("L", "INFO", ["INFO", "WARNING"])
+
+
+def test_site_url_must_be_a_web_address():
+    with pytest.raises(ConfigError, match="WORKSTYLE_SITE_URL"):
+        Env({"WORKSTYLE_SITE_URL": "portal.example"}).url("WORKSTYLE_SITE_URL", {"http", "https"})
+
+
 @pytest.mark.parametrize("value", ["maybe", "2", "yess", "enabled"])
 def test_non_boolean_flag_names_the_variable(value):
     with pytest.raises(ConfigError, match="DJANGO_DEBUG"):
@@ -128,6 +147,9 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ("DATABASE_URL", "postgres://postgres@127.0.0.1:notaport/x"),
         ("REDIS_URL", "http://127.0.0.1:6379/0"),
         ("WORKSTYLE_OUTBOX_SECONDS", "soon"),
+        # Read by DRF at the first throttled request, and by logging: both must fail at start.
+        ("WORKSTYLE_PUBLIC_SUBMIT_RATE", "ten per hour"),
+        ("DJANGO_LOG_LEVEL", "LOUD"),
     ],
 )
 def test_manage_py_refuses_to_start_with_a_bad_value(variable, value):

@@ -3,9 +3,9 @@
 
 find_python() {
     local candidate
-    for candidate in "${WORKSTYLE_PYTHON:-}" python3.13 python3.12 python3 \
-        "$HOME"/.pyenv/versions/3.13*/bin/python /root/.pyenv/versions/3.13*/bin/python \
+    for candidate in "${WORKSTYLE_PYTHON:-}" python3.12 python3.13 python3 \
         "$HOME"/.pyenv/versions/3.12*/bin/python /root/.pyenv/versions/3.12*/bin/python \
+        "$HOME"/.pyenv/versions/3.13*/bin/python /root/.pyenv/versions/3.13*/bin/python \
         /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do
         [ -n "$candidate" ] || continue
         command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from cadres.models import Cadre, Unit
 from tests.factories.org import CadreFactory, UnitFactory
@@ -55,8 +54,9 @@ def test_a_unit_cannot_be_moved_under_a_unit_below_it(admin_client: Any) -> None
     top = UnitFactory(code="top")
     middle = UnitFactory(code="middle", parent=top)
     low = UnitFactory(code="low", parent=middle)
-    with translation.override("en"):
-        response = admin_client.post(f"/admin/cadres/unit/{top.pk}/change/", _unit_form(top, parent=low.pk))
+    response = admin_client.post(
+        f"/admin/cadres/unit/{top.pk}/change/", _unit_form(top, parent=low.pk), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "below it" in str(response.context["adminform"].form.errors["parent"])
     top.refresh_from_db()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -22,6 +23,8 @@ from complaints.serializers import (
     AcceptInputSerializer,
     AccessDecisionInputSerializer,
     AssignInputSerializer,
+    BulkAcceptInputSerializer,
+    BulkAcceptResponseSerializer,
     CategoryPolicySerializer,
     ComplaintDetailSerializer,
     ComplaintEventSerializer,
@@ -31,12 +34,14 @@ from complaints.serializers import (
     ExtensionRequestSerializer,
     IdentityAccessSerializer,
     IdentitySerializer,
+    LinkAccusedInputSerializer,
     MergeInputSerializer,
     NoteInputSerializer,
     ReasonInputSerializer,
     TextInputSerializer,
 )
 from workstyle import roles
+from workstyle.errors import NotAllowed
 
 
 class IsStaffUser(permissions.BasePermission):
@@ -223,6 +228,74 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             actor=request.user, complaint=complaint, into=data["into"], now=timezone.now()
         )
         return self._detail(complaint)
+
+    @extend_schema(
+        request=LinkAccusedInputSerializer,
+        responses={
+            200: ComplaintDetailSerializer,
+            204: OpenApiResponse(description="Linked; the caller is the cadre linked and no longer sees it."),
+            **ERRORS,
+        },
+        summary="Link the cadre complained about (discipline office); recusal applies from then on",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def link_accused(self, request: Request, pk: Any = None) -> Response:
+        complaint = self.get_object()
+        data = self._input(LinkAccusedInputSerializer)
+        complaint = services.complaint_link_accused(
+            actor=request.user, complaint=complaint, cadre=data["cadre"], now=timezone.now()
+        )
+        if not self.get_queryset().filter(pk=complaint.pk).exists():
+            return Response(status=204)
+        return self._detail(complaint)
+
+    @extend_schema(
+        request=BulkAcceptInputSerializer,
+        responses={200: BulkAcceptResponseSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        summary="Accept several complaints into one department (discipline office), with an outcome per id",
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def bulk_accept(self, request: Request) -> Response:
+        # The role first: others learn nothing from how their input would have been judged.
+        if not roles.is_discipline(request.user):
+            raise NotAllowed(_("Only the discipline office may do this."))
+        data = self._input(BulkAcceptInputSerializer)
+        ids = list(dict.fromkeys(data["complaints"]))
+        # An id the caller may not see reads exactly like one that does not exist.
+        visible = self.get_queryset().in_bulk(ids)
+        outcomes = {
+            outcome.complaint.pk: outcome
+            for outcome in services.complaint_bulk_accept_each(
+                actor=request.user,
+                complaints=[visible[pk] for pk in ids if pk in visible],
+                department=data["department"],
+                now=timezone.now(),
+            )
+        }
+        results = []
+        for pk in ids:
+            outcome = outcomes.get(pk)
+            if outcome is None:
+                results.append(
+                    {
+                        "id": pk,
+                        "outcome": "not_found",
+                        "tracking_code": None,
+                        "message": _("No complaint you can see has this id."),
+                    }
+                )
+            else:
+                results.append(
+                    {
+                        "id": pk,
+                        "outcome": "accepted" if outcome.accepted else "refused",
+                        "tracking_code": outcome.complaint.tracking_code,
+                        "message": _("Accepted and routed.") if outcome.accepted else outcome.message,
+                    }
+                )
+        accepted = sum(1 for row in results if row["outcome"] == "accepted")
+        return Response(BulkAcceptResponseSerializer({"accepted": accepted, "results": results}).data)
 
     @_transition(
         ReasonInputSerializer, IdentitySerializer, summary="See the complainant's identity (discipline office)"

@@ -173,6 +173,69 @@ class MergeForm(ActionForm):
         return {"complaint": self.complaint, "into": self.cleaned_data["into"]}
 
 
+class AccusedCadreField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        department = obj.department.name if obj.department_id else ""
+        return " · ".join(part for part in (obj.name, department, obj.position, obj.staff_number) if part)
+
+
+class LinkAccusedForm(ActionForm):
+    """Link the cadre complained about. A city has thousands of cadres: the list offers those of
+    the unit complained about and of the unit the complaint is routed to, where the named cadre
+    nearly always is; anyone else is found by his staff number."""
+
+    cadre = AccusedCadreField(queryset=Cadre.objects.none(), required=False, label=_("Cadre complained about"))
+    staff_number = forms.CharField(
+        label=_("Or his staff number"),
+        required=False,
+        max_length=32,
+        help_text=_("For a cadre of another unit."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        complaint = self.complaint
+        unit_ids = [
+            unit_id
+            for unit_id in (complaint.unit_id, complaint.department.unit_id if complaint.department else None)
+            if unit_id is not None
+        ]
+        qs = (
+            Cadre.objects.visible_to(self.user)
+            .filter(active=True, unit_id__in=unit_ids)
+            .exclude(pk=complaint.accused_cadre_id or 0)
+            .select_related("department")
+            .order_by("name", "staff_number")
+        )
+        if not qs.exists():
+            del self.fields["cadre"]
+            self.fields["staff_number"].label = _("Staff number of the cadre complained about")
+            self.fields["staff_number"].help_text = ""
+            return
+        self.fields["cadre"].queryset = qs  # type: ignore[attr-defined]
+        if complaint.accused_name:
+            self.fields["cadre"].help_text = _("The complainant named: %(name)s") % {"name": complaint.accused_name}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = cleaned.get("cadre")
+        number = (cleaned.get("staff_number") or "").strip()
+        if number:
+            found = Cadre.objects.visible_to(self.user).filter(active=True, staff_number=number).first()
+            if found is None:
+                self.add_error("staff_number", _("No active cadre has this staff number."))
+            elif chosen is not None and chosen != found:
+                self.add_error("staff_number", _("This staff number is not the cadre selected; give only one."))
+            else:
+                cleaned["cadre"] = found
+        elif chosen is None and not self.has_error("cadre"):
+            raise forms.ValidationError(_("Select the cadre or enter his staff number."))
+        return cleaned
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "cadre": self.cleaned_data["cadre"]}
+
+
 class BulkAcceptForm(forms.Form):
     """Route several submitted complaints to one department at once (discipline office)."""
 

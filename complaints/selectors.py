@@ -201,6 +201,9 @@ def complaint_allowed_actions(*, user: Any, complaint: Complaint) -> list[str]:
         actions.append("close")
     if discipline and status in (S.SUBMITTED, S.ACCEPTED, S.ASSIGNED):
         actions.append("merge")
+    # As complaint_link_accused: until the complaint is settled (closed, rejected or withdrawn).
+    if discipline and status in (*Complaint.OPEN_STATUSES, S.REPLIED, S.REVIEW_REPLIED):
+        actions.append("link_accused")
     if discipline:
         if complaint.contacts_erased_at is None:
             actions.append("reveal_identity")

@@ -268,6 +268,36 @@ class MergeInputSerializer(serializers.Serializer[Any]):
     into = VisibleComplaintField(queryset=Complaint.objects.all())
 
 
+class LinkAccusedInputSerializer(serializers.Serializer[Any]):
+    cadre = VisibleCadreField(queryset=Cadre.objects.all())
+
+
+# Ids beyond a bigint are no complaint's; the bound keeps them out of the database query.
+MAX_ID = 2**63 - 1
+
+
+class BulkAcceptInputSerializer(serializers.Serializer[Any]):
+    complaints = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, max_length=500
+    )
+    department = VisibleDepartmentField(queryset=Department.objects.all())
+
+
+class BulkAcceptResultSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    outcome = serializers.ChoiceField(
+        choices=[("accepted", "accepted"), ("refused", "refused"), ("not_found", "not found")],
+        help_text="not_found: no complaint the caller may see has this id.",
+    )
+    tracking_code = serializers.CharField(allow_null=True)
+    message = serializers.CharField(allow_blank=True)
+
+
+class BulkAcceptResponseSerializer(serializers.Serializer[Any]):
+    accepted = serializers.IntegerField(help_text="How many complaints were accepted.")
+    results = BulkAcceptResultSerializer(many=True, help_text="One per distinct id, in the order given.")
+
+
 class AccessDecisionInputSerializer(serializers.Serializer[Any]):
     access = ComplaintAccessField(queryset=IdentityAccess.objects.all())
     note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
 from typing import Any
@@ -448,6 +449,50 @@ def complaint_bulk_accept(
         for complaint in locked:
             complaint.save(update_fields=_route(complaint, actor=actor, department=department, now=now))
     return locked
+
+
+@dataclass(frozen=True)
+class BulkAcceptOutcome:
+    """One row of a bulk acceptance: accepted, or why not."""
+
+    complaint: Complaint
+    accepted: bool
+    message: str = ""
+
+
+def complaint_bulk_accept_each(
+    *, actor: Any, complaints: Iterable[Complaint], department: Department, now: dt.datetime
+) -> list[BulkAcceptOutcome]:
+    """Accept into one department those of ``complaints`` still waiting for acceptance and say, for
+    each of the others, why not (bulk routing of the workbench and of the API). The rows are checked
+    under the locks ``complaint_bulk_accept`` takes, so a row someone accepted meanwhile is reported,
+    never routed twice, and it does not hold up the others. Outcomes come in the order given."""
+    _require(roles.is_discipline(actor), _("Only the discipline office may do this."))
+    department = _check_department(department)
+    order = list(dict.fromkeys(complaint.pk for complaint in complaints))
+    if not order:
+        return []
+    outcomes: dict[int, BulkAcceptOutcome] = {}
+    with transaction.atomic():
+        # Locked in id order, as complaint_bulk_accept does, so that the nested lock is a no-op.
+        locked = list(Complaint.objects.select_for_update().filter(pk__in=order).order_by("pk"))
+        ready = []
+        for complaint in locked:
+            refusal: Any
+            if not complaint_is_discipline(actor, complaint):
+                refusal = _("Only the discipline office may do this.")
+            elif complaint.status != S.SUBMITTED:
+                refusal = _("Not routed: it is no longer waiting for acceptance (status: %(status)s).") % {
+                    "status": complaint.get_status_display()
+                }
+            else:
+                ready.append(complaint)
+                continue
+            outcomes[complaint.pk] = BulkAcceptOutcome(complaint, accepted=False, message=str(refusal))
+        if ready:
+            for complaint in complaint_bulk_accept(actor=actor, complaints=ready, department=department, now=now):
+                outcomes[complaint.pk] = BulkAcceptOutcome(complaint, accepted=True)
+    return [outcomes[pk] for pk in order if pk in outcomes]
 
 
 def complaint_reject(*, actor: Any, complaint: Complaint, reason: str, now: dt.datetime) -> Complaint:

@@ -54,11 +54,22 @@ ACTIONS: dict[str, tuple[type[cf.ActionForm], str]] = {
     "request_identity": (cf.ReasonForm, "complaint_request_identity"),
     "grant_identity": (cf.IdentityDecisionForm, "complaint_grant_identity"),
     "refuse_identity": (cf.IdentityDecisionForm, "complaint_refuse_identity"),
+    "link_accused": (cf.LinkAccusedForm, "complaint_link_accused"),
 }
 
 # The actions shown in the "Actions" card, in this order; the others have their own section.
 IDENTITY_DECISIONS = ("grant_identity", "refuse_identity")
-MAIN_ACTIONS = ("accept", "reject", "assign", "reply", "reply_review", "request_extension", "close", "merge")
+MAIN_ACTIONS = (
+    "accept",
+    "reject",
+    "assign",
+    "reply",
+    "reply_review",
+    "request_extension",
+    "close",
+    "merge",
+    "link_accused",
+)
 
 
 def _success_message(action: str, complaint: Complaint) -> str:
@@ -78,6 +89,7 @@ def _success_message(action: str, complaint: Complaint) -> str:
         "request_identity": _("Access to the complainant's identity requested."),
         "grant_identity": _("Access to the complainant's identity granted."),
         "refuse_identity": _("Access to the complainant's identity refused."),
+        "link_accused": _("Cadre complained about linked to complaint %(code)s; recusal applies from now on."),
     }
     return texts[action] % {"code": code}
 
@@ -98,6 +110,7 @@ def _action_label(action: str) -> str:
         "request_identity": _("Request access"),
         "grant_identity": _("Grant"),
         "refuse_identity": _("Refuse"),
+        "link_accused": _("Link the cadre complained about"),
     }
     return labels[action]
 
@@ -228,32 +241,25 @@ def complaint_bulk_accept(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     selected: list[Complaint] = list(form.cleaned_data["complaints"].order_by("submitted_at", "pk"))
     department = form.cleaned_data["department"]
-    # The service routes all or none; rows no longer waiting for acceptance are reported here one by
-    # one and left out, so that the others still go through. (The form offers only complaints the
-    # user may see; the service checks the role under the row locks.)
-    ready = [c for c in selected if c.status == Complaint.Status.SUBMITTED]
-    for complaint in selected:
-        if complaint not in ready:
-            messages.error(
-                request,
-                _("%(code)s: not routed, it is no longer waiting for acceptance (status: %(status)s).")
-                % {"code": complaint.tracking_code, "status": complaint.get_status_display()},
-            )
-    if not ready:
-        return redirect(back)
+    # Rows no longer waiting for acceptance are reported one by one and left out, so that the others
+    # still go through. (The form offers only complaints the user may see.)
     try:
-        accepted = services.complaint_bulk_accept(
-            actor=request.user, complaints=ready, department=department, now=timezone.now()
+        outcomes = services.complaint_bulk_accept_each(
+            actor=request.user, complaints=selected, department=department, now=timezone.now()
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(back)
-    for complaint in accepted:
-        messages.success(
-            request,
-            _("%(code)s: accepted and routed to %(department)s.")
-            % {"code": complaint.tracking_code, "department": f"{department.unit.name} · {department.name}"},
-        )
+    for outcome in outcomes:
+        code = outcome.complaint.tracking_code
+        if outcome.accepted:
+            messages.success(
+                request,
+                _("%(code)s: accepted and routed to %(department)s.")
+                % {"code": code, "department": f"{department.unit.name} · {department.name}"},
+            )
+        else:
+            messages.error(request, _("%(code)s: %(message)s") % {"code": code, "message": outcome.message})
     return redirect(back)
 
 

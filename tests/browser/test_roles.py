@@ -75,6 +75,9 @@ def test_language_buttons_switch_the_page(demo: None, live_server: Any, page: Pa
     _log_in(page, base, "inspector")
     nav = page.locator("nav.main-nav")
     expect(nav.get_by_role("link", name="工作台")).to_be_visible()
+    # Each language is offered in its own name, whatever the page's language.
+    expect(page.locator("form.lang-switch button[value='en']")).to_have_text("English")
+    expect(page.locator("form.lang-switch button[value='zh-hans']")).to_have_text("简体中文")
 
     page.locator("form.lang-switch button[value='en']").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")

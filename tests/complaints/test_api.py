@@ -14,11 +14,11 @@ from rest_framework.test import APIClient
 
 from complaints import services
 from complaints.deadlines import category_policy_for
-from complaints.models import Category, CategoryPolicy, Complaint
+from complaints.models import Category, CategoryPolicy, Complaint, ComplaintEvent
 from tests.factories.complaints import (
     complaint_in_state,
 )
-from tests.factories.org import CadreFactory
+from tests.factories.org import CadreFactory, UserFactory
 
 CN = ZoneInfo("Asia/Shanghai")
 T0 = dt.datetime(2025, 3, 3, 10, 0, tzinfo=CN)
@@ -37,6 +37,7 @@ ACTIONS = [
     "request_identity",
     "grant_identity",
     "refuse_identity",
+    "link_accused",
 ]
 
 
@@ -336,3 +337,190 @@ def test_category_policies(org: Any, discipline_user: Any) -> None:
     assert CategoryPolicy.objects.get(category="gambling").reply_days == 30
     assert CategoryPolicy.objects.get(category="other").reply_days == 60
     assert api(discipline_user).get("/api/v1/category-policies/nonsense/").status_code == 404
+
+
+# --- linking the cadre complained about ------------------------------------------------------------
+
+
+def test_the_discipline_office_links_the_head_and_the_complaint_goes_past_him(org: Any, discipline_user: Any) -> None:
+    from workstyle.models import Notification
+
+    # The public's free-text name matched nobody, so nobody was linked at submission.
+    complaint = make(org, discipline_user, "accepted", unit=org.bureau, accused_name="王某", handler=None)
+    assert complaint.accused_cadre is None
+    assert api(org.head.user).get(url(complaint)).status_code == 200
+    assert "link_accused" in api(discipline_user).get(url(complaint)).json()["allowed_actions"]
+    assert "link_accused" not in api(org.head.user).get(url(complaint)).json()["allowed_actions"]
+
+    response = api(discipline_user).post(url(complaint, "link_accused"), {"cadre": org.head.pk}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["accused_cadre"] == org.head.pk
+    complaint.refresh_from_db()
+    assert complaint.accused_cadre == org.head
+    # He headed the department: the head of the bureau now answers for it, and is told so.
+    assert complaint.responsible_head == org.bureau_head
+    assert Notification.objects.filter(recipient=org.bureau_head.user, kind="complaint_routed").exists()
+    assert ComplaintEvent.objects.filter(complaint=complaint, verb="route_past", actor=discipline_user).exists()
+    # Recusal: he no longer sees it anywhere in the API, nor may act on it.
+    head = api(org.head.user)
+    assert head.get(url(complaint)).status_code == 404
+    assert complaint.pk not in {row["id"] for row in head.get("/api/v1/complaints/").json()["results"]}
+    assert head.post(url(complaint, "assign"), {"handler": org.cadre.pk}, format="json").status_code == 404
+    bureau_head = api(org.bureau_head.user).get(url(complaint)).json()
+    assert "assign" in bureau_head["allowed_actions"]
+
+
+def test_linking_the_handler_takes_the_complaint_back_from_him(org: Any, discipline_user: Any) -> None:
+    complaint = make(org, discipline_user, "assigned")
+    assert api(org.cadre.user).get(url(complaint)).status_code == 200
+    response = api(discipline_user).post(url(complaint, "link_accused"), {"cadre": org.cadre.pk}, format="json")
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["handler"]) == ("accepted", None)
+    assert api(org.cadre.user).get(url(complaint)).status_code == 404
+    # The head still answers for it and picks another handler.
+    assert "assign" in api(org.head.user).get(url(complaint)).json()["allowed_actions"]
+
+
+def test_only_the_discipline_office_links(org: Any, discipline_user: Any, orgdept_user: Any) -> None:
+    complaint = make(org, discipline_user, "accepted", handler=None)
+    payload = {"cadre": org.cadre.pk}
+    for user in (org.head.user, orgdept_user):
+        response = api(user).post(url(complaint, "link_accused"), payload, format="json")
+        assert response.status_code == 403, response.content
+        assert response.json()["message"]
+    assert api(org.other.user).post(url(complaint, "link_accused"), payload, format="json").status_code == 404
+    assert api(org.town_cadre.user).post(url(complaint, "link_accused"), payload, format="json").status_code == 404
+    complaint.refresh_from_db()
+    assert complaint.accused_cadre is None
+
+
+@pytest.mark.parametrize("payload", [{}, {"cadre": None}, {"cadre": "x"}, {"cadre": 999_999}, {"cadre": [1]}])
+def test_link_bad_input_is_400(org: Any, discipline_user: Any, payload: dict[str, Any]) -> None:
+    complaint = make(org, discipline_user, "submitted")
+    response = api(discipline_user).post(url(complaint, "link_accused"), payload, format="json")
+    assert response.status_code == 400
+    assert "cadre" in response.json()["errors"]
+    assert Complaint.objects.get(pk=complaint.pk).accused_cadre is None
+
+
+def test_a_settled_complaint_is_not_linked(org: Any, discipline_user: Any) -> None:
+    complaint = make(org, discipline_user, "closed")
+    assert "link_accused" not in api(discipline_user).get(url(complaint)).json()["allowed_actions"]
+    response = api(discipline_user).post(url(complaint, "link_accused"), {"cadre": org.head.pk}, format="json")
+    assert response.status_code == 409
+    assert Complaint.objects.get(pk=complaint.pk).accused_cadre is None
+
+
+def test_an_officer_who_links_himself_loses_sight_of_it_without_an_error(org: Any, discipline_user: Any) -> None:
+    officer = CadreFactory(department=org.records, user=UserFactory(username="officer-cadre", groups=["discipline"]))
+    complaint = make(org, discipline_user, "submitted")
+    response = api(officer.user).post(url(complaint, "link_accused"), {"cadre": officer.pk}, format="json")
+    assert response.status_code == 204
+    assert api(officer.user).get(url(complaint)).status_code == 404
+    assert Complaint.objects.get(pk=complaint.pk).accused_cadre == officer
+
+
+# --- bulk acceptance -------------------------------------------------------------------------------
+
+BULK = "/api/v1/complaints/bulk_accept/"
+
+
+def statuses_in_every_language(status: str) -> list[str]:
+    from django.conf import settings
+    from django.utils import translation
+
+    labels = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.append(str(Complaint.Status(status).label))
+    return labels
+
+
+def test_bulk_accept_reports_each_id(org: Any, discipline_user: Any) -> None:
+    first, second = make(org, discipline_user, "submitted"), make(org, discipline_user, "submitted")
+    already = make(org, discipline_user, "accepted", department=org.records, handler=None)
+    # An officer who is himself a cadre never sees a complaint naming him: its id reads as unknown.
+    officer = CadreFactory(department=org.records, user=UserFactory(username="officer-cadre", groups=["discipline"]))
+    about_him = make(org, discipline_user, "submitted", accused_cadre=officer)
+    ids = [first.pk, already.pk, 999_999, about_him.pk, second.pk, first.pk]
+
+    response = api(officer.user).post(BULK, {"complaints": ids, "department": org.office.pk}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["accepted"] == 2
+    rows = {row["id"]: row for row in body["results"]}
+    assert [row["id"] for row in body["results"]] == [first.pk, already.pk, 999_999, about_him.pk, second.pk]
+    assert rows[first.pk]["outcome"] == rows[second.pk]["outcome"] == "accepted"
+    assert rows[first.pk]["tracking_code"] == first.tracking_code
+    assert rows[already.pk]["outcome"] == "refused"
+    # The reason names the complaint's present status (in the language of the answer).
+    assert any(str(label) in rows[already.pk]["message"] for label in statuses_in_every_language("accepted"))
+    assert rows[already.pk]["tracking_code"] == already.tracking_code
+    unknown = {key: value for key, value in rows[999_999].items() if key != "id"}
+    assert unknown["outcome"] == "not_found"
+    assert unknown["tracking_code"] is None
+    assert {key: value for key, value in rows[about_him.pk].items() if key != "id"} == unknown
+
+    for complaint in (first, second):
+        complaint.refresh_from_db()
+        assert (complaint.status, complaint.department) == ("accepted", org.office)
+    assert Complaint.objects.get(pk=already.pk).department == org.records
+    assert Complaint.objects.get(pk=about_him.pk).status == "submitted"
+    assert ComplaintEvent.objects.filter(complaint=first, verb="accept", actor=officer.user).count() == 1
+
+
+def test_bulk_accept_with_nothing_visible_changes_nothing(org: Any, discipline_user: Any) -> None:
+    response = api(discipline_user).post(BULK, {"complaints": [999_998, 999_999], "department": org.office.pk})
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 0
+    assert {row["outcome"] for row in response.json()["results"]} == {"not_found"}
+
+
+def test_bulk_accept_is_for_the_discipline_office(org: Any, discipline_user: Any, orgdept_user: Any) -> None:
+    complaint = make(org, discipline_user, "submitted")
+    for user in (orgdept_user, org.head.user, org.cadre.user):
+        response = api(user).post(BULK, {"complaints": [complaint.pk], "department": org.office.pk}, format="json")
+        assert response.status_code == 403
+        assert response.json()["message"]
+    assert api().post(BULK, {"complaints": [complaint.pk], "department": org.office.pk}).status_code in (401, 403)
+    assert Complaint.objects.get(pk=complaint.pk).status == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("payload", "fields"),
+    [
+        ({}, {"complaints", "department"}),
+        ({"complaints": [], "department": "office"}, {"complaints"}),
+        ({"complaints": ["a"], "department": "office"}, {"complaints"}),
+        ({"complaints": [0, -1], "department": "office"}, {"complaints"}),
+        ({"complaints": [2**70], "department": "office"}, {"complaints"}),
+        ({"complaints": "1,2", "department": "office"}, {"complaints"}),
+        ({"complaints": list(range(1, 502)), "department": "office"}, {"complaints"}),
+        ({"complaints": ["mine"], "department": 999_999}, {"department"}),
+        ({"complaints": ["mine"], "department": "inactive"}, {"department"}),
+        ({"complaints": ["mine"], "department": {"id": 1}}, {"department"}),
+    ],
+)
+def test_bulk_accept_bad_input_is_400_with_field_errors(
+    org: Any, discipline_user: Any, payload: dict[str, Any], fields: set[str]
+) -> None:
+    from tests.factories.org import DepartmentFactory
+
+    complaint = make(org, discipline_user, "submitted")
+    inactive = DepartmentFactory(unit=org.bureau, active=False)
+    replace = {"office": org.office.pk, "inactive": inactive.pk}
+    payload = {key: replace.get(value, value) if isinstance(value, str) else value for key, value in payload.items()}
+    if payload.get("complaints") == ["mine"]:
+        payload["complaints"] = [complaint.pk]
+    response = api(discipline_user).post(BULK, payload, format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()["errors"]) >= fields
+    assert Complaint.objects.get(pk=complaint.pk).status == "submitted"
+
+
+@pytest.mark.parametrize("body", ['{"complaints": {"a": 1}, "department": [1]}', "[]", "{", "null", '"x"', "[1, 2]"])
+def test_bulk_accept_garbage_never_makes_a_500(org: Any, discipline_user: Any, body: str) -> None:
+    for user in (discipline_user, org.head.user):
+        response = api(user).post(BULK, data=body, content_type="application/json")
+        assert response.status_code in (400, 403), (body, response.status_code, response.content)
+        assert "message" in response.json()

@@ -578,6 +578,136 @@ def test_the_page_shows_facts_deadlines_and_the_timeline(org: Any, discipline_us
     assert timezone.localtime(complaint.reply_due_at).strftime("%Y-%m-%d") in html
 
 
+# --- linking the cadre complained about ------------------------------------------------------------
+
+
+def test_the_discipline_office_links_the_head_from_the_page(org: Any, discipline_user: Any) -> None:
+    # The public named someone the system could not match: nobody is linked yet.
+    complaint = in_state("accepted", org, discipline_user, unit=org.bureau, accused_name="王某", handler=None)
+    assert complaint.accused_cadre is None
+    office = client_for(discipline_user)
+    page = office.get(detail_url(complaint))
+    assert "link_accused" in page.context["allowed"]
+    html = page.content.decode()
+    assert 'id="action-link_accused"' in html
+    assert "王某" in html  # the name the complainant gave, next to the choice
+    # The choice offers the cadres of the unit complained about, not the whole city.
+    choices = set(page.context["forms"]["link_accused"].fields["cadre"].queryset)
+    assert {org.head, org.cadre, org.other, org.bureau_head} <= choices
+    assert org.town_cadre not in choices
+
+    response = office.post(action_url(complaint, "link_accused"), {"link_accused-cadre": org.head.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == detail_url(complaint)
+    assert any(complaint.tracking_code in message for message in messages_of(response))
+    complaint.refresh_from_db()
+    assert complaint.accused_cadre == org.head
+    assert complaint.responsible_head == org.bureau_head
+    assert ComplaintEvent.objects.filter(complaint=complaint, verb="route_past", actor=discipline_user).exists()
+    # Recusal: the page and its actions are gone for him; the bureau head answers for it now.
+    head = client_for(org.head.user)
+    assert head.get(detail_url(complaint)).status_code == 404
+    assert head.post(action_url(complaint, "assign"), {"assign-handler": org.cadre.pk}).status_code == 404
+    assert complaint.tracking_code not in head.get(reverse("complaints:queue")).content.decode()
+    bureau_head = client_for(org.bureau_head.user).get(detail_url(complaint))
+    assert bureau_head.status_code == 200
+    assert "assign" in bureau_head.context["allowed"]
+
+
+def test_a_cadre_of_another_unit_is_linked_by_staff_number(org: Any, discipline_user: Any) -> None:
+    complaint = in_state("assigned", org, discipline_user)
+    assert client_for(org.town_cadre.user).get(detail_url(complaint)).status_code == 404
+    response = client_for(discipline_user).post(
+        action_url(complaint, "link_accused"), {"link_accused-staff_number": f" {org.town_cadre.staff_number} "}
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.accused_cadre == org.town_cadre
+    # The handler and the head are not the one named: nothing else changes.
+    assert (complaint.status, complaint.handler) == (Complaint.Status.ASSIGNED, org.cadre)
+
+
+def test_linking_the_handler_takes_it_back_from_him(org: Any, discipline_user: Any) -> None:
+    complaint = in_state("assigned", org, discipline_user)
+    response = client_for(discipline_user).post(
+        action_url(complaint, "link_accused"), {"link_accused-cadre": org.cadre.pk}
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.handler) == (Complaint.Status.ACCEPTED, None)
+    assert client_for(org.cadre.user).get(detail_url(complaint)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({}, None),
+        ({"link_accused-staff_number": "NO-SUCH-NUMBER"}, "staff_number"),
+        ({"link_accused-cadre": "999999"}, "cadre"),
+        ({"link_accused-cadre": "town"}, "cadre"),
+        ({"link_accused-cadre": "head", "link_accused-staff_number": "other"}, "staff_number"),
+    ],
+)
+def test_link_bad_input_reshows_the_form(org: Any, discipline_user: Any, data: dict[str, str], field: Any) -> None:
+    complaint = in_state("accepted", org, discipline_user, unit=org.bureau, handler=None)
+    cadres = {"town": org.town_cadre.pk, "head": org.head.pk}
+    numbers = {"other": org.other.staff_number}
+    data = {
+        key: str(cadres.get(value, value)) if key.endswith("cadre") else numbers.get(value, value)
+        for key, value in data.items()
+    }
+    response = client_for(discipline_user).post(action_url(complaint, "link_accused"), data)
+    assert response.status_code == 400
+    assert messages_of(response)
+    form = response.context["forms"]["link_accused"]
+    assert form.errors
+    if field is not None:
+        assert field in form.errors
+    else:
+        assert form.non_field_errors()
+    assert 'role="alert"' in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.accused_cadre is None
+
+
+def test_only_the_discipline_office_links_from_the_page(org: Any, discipline_user: Any, orgdept_user: Any) -> None:
+    complaint = in_state("accepted", org, discipline_user, unit=org.bureau, handler=None)
+    head = client_for(org.head.user)
+    page = head.get(detail_url(complaint))
+    assert "link_accused" not in page.context["allowed"]
+    assert 'id="action-link_accused"' not in page.content.decode()
+    response = head.post(action_url(complaint, "link_accused"), {"link_accused-cadre": org.cadre.pk})
+    assert response.status_code == 403
+    assert messages_of(response)
+    response = client_for(orgdept_user).post(
+        action_url(complaint, "link_accused"), {"link_accused-staff_number": org.cadre.staff_number}
+    )
+    assert response.status_code == 403
+    response = client_for(org.other.user).post(
+        action_url(complaint, "link_accused"), {"link_accused-cadre": org.cadre.pk}
+    )
+    assert response.status_code == 404
+    complaint.refresh_from_db()
+    assert complaint.accused_cadre is None
+
+
+def test_a_closed_complaint_offers_no_link(org: Any, discipline_user: Any) -> None:
+    complaint = in_state("closed", org, discipline_user)
+    page = client_for(discipline_user).get(detail_url(complaint))
+    assert "link_accused" not in page.context["allowed"]
+    response = client_for(discipline_user).post(
+        action_url(complaint, "link_accused"), {"link_accused-cadre": org.head.pk}
+    )
+    assert response.status_code == 409
+    complaint.refresh_from_db()
+    assert complaint.accused_cadre is None
+
+
+def test_without_a_unit_the_form_asks_for_the_staff_number_only(org: Any, discipline_user: Any) -> None:
+    complaint = in_state("submitted", org, discipline_user)
+    form = client_for(discipline_user).get(detail_url(complaint)).context["forms"]["link_accused"]
+    assert list(form.fields) == ["staff_number"]
+
+
 # --- bulk routing ----------------------------------------------------------------------------------
 
 

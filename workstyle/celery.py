@@ -19,7 +19,7 @@ def _make_broker_folders(sender: Celery, **_: object) -> None:
 
     # kombu's filesystem transport expects its folders to exist.
     if str(settings.CELERY_BROKER_URL).startswith("filesystem://"):
-        for key in ("data_folder_in", "processed_folder"):
+        for key in ("data_folder_in", "processed_folder", "control_folder"):
             os.makedirs(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]), exist_ok=True)
 
 

@@ -25,6 +25,7 @@ from complaints.public_forms import ComplaintForm, FeedbackForm, ReviewForm, Tra
 from complaints.public_serializers import public_facts
 from complaints.ratelimit import ratelimit_hit
 from workstyle.errors import DomainError
+from workstyle.forms import form_add_domain_error
 
 RECEIPT_SESSION_KEY = "complaints:receipt"
 TRACKED_SESSION_KEY = "complaints:tracked"
@@ -86,7 +87,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 now=timezone.now(),
             )
         except DomainError as exc:
-            _add_domain_errors(form, exc)
+            form_add_domain_error(form, exc)
         else:
             _keep_receipt(request, complaint.tracking_code, access_key)
             return redirect("complaints:submitted")
@@ -96,16 +97,6 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 def _keep_receipt(request: HttpRequest, tracking_code: str, access_key: str) -> None:
     # Until the next page shows it once; then it is gone from the server too.
     request.session[RECEIPT_SESSION_KEY] = {"tracking_code": tracking_code, "access_key": access_key}
-
-
-def _add_domain_errors(form: Any, exc: DomainError) -> None:
-    placed = False
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 @never_cache

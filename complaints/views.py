@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +33,7 @@ from supervision.models import AccountabilityCase
 from workstyle import roles
 from workstyle.dashboard import register_panels
 from workstyle.errors import DomainError
+from workstyle.http import safe_next
 from workstyle.views import staff_required
 
 PAGE_SIZE = 25
@@ -222,17 +222,10 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
 @staff_required
 @require_POST
 def complaint_bulk_accept(request: HttpRequest) -> HttpResponse:
-    back = _safe_next(request, reverse("complaints:queue"))
+    back = safe_next(request, reverse("complaints:queue"))
     form = cf.BulkAcceptForm(request.POST, user=request.user)
     if not form.is_valid():
         for errors in form.errors.values():

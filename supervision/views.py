@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -24,6 +23,7 @@ from supervision.models import AccountabilityCase
 from workstyle import roles
 from workstyle.dashboard import register_panels
 from workstyle.errors import DomainError, NotAllowed
+from workstyle.forms import form_add_domain_error
 from workstyle.views import staff_required
 
 PAGE_SIZE = 30
@@ -41,17 +41,6 @@ def _require_manager(user: Any) -> None:
 
 def _get_case(request: HttpRequest, pk: int) -> AccountabilityCase:
     return get_object_or_404(selectors.case_list_for(user=request.user), pk=pk)
-
-
-def _show_errors(form: django_forms.Form, exc: DomainError) -> None:
-    """Put a service's refusal on the form: field errors where they belong, the rest on top."""
-    placed = False
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 @staff_required
@@ -120,7 +109,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
         except NotAllowed as exc:
             raise PermissionDenied(str(exc.message)) from exc
         except DomainError as exc:
-            _show_errors(form, exc)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Case #%(id)s opened.") % {"id": case.pk})
             return redirect("supervision:case_detail", pk=case.pk)
@@ -137,7 +126,7 @@ def _note_action(request: HttpRequest, pk: int, name: str, service: Any, done: s
         except NotAllowed as exc:
             raise PermissionDenied(str(exc.message)) from exc
         except DomainError as exc:
-            _show_errors(form, exc)
+            form_add_domain_error(form, exc)
             messages.error(request, str(exc.message))
         else:
             messages.success(request, done)
@@ -178,7 +167,7 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as exc:
             raise PermissionDenied(str(exc.message)) from exc
         except DomainError as exc:
-            _show_errors(form, exc)
+            form_add_domain_error(form, exc)
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Decision recorded."))

@@ -6,6 +6,7 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -31,3 +32,14 @@ def axes_client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The ``next`` page a form posted, if it is a page of this portal; else ``fallback``. A
+    browser reads "/\\evil.example" like "//evil.example", hence the host check on top of the "/"."""
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

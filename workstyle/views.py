@@ -13,13 +13,14 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from workstyle import roles, services
+from workstyle.http import safe_next
 from workstyle.models import Notification
 
 log = logging.getLogger(__name__)
@@ -74,13 +75,7 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     # Anything but a plain id is ignored: int() would refuse "²" and the database an id past bigint.
     ids = [int(value) for value in raw if ID.fullmatch(value)] if raw else None
     services.notification_mark_read(user=request.user, ids=ids, now=timezone.now())
-    target = request.POST.get("next") or ""
-    # Only back to a page of this portal: a browser reads "/\evil.example" like "//evil.example".
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("notifications")
+    return redirect(safe_next(request, reverse("notifications")))
 
 
 def lockout_response(

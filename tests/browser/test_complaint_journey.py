@@ -10,21 +10,13 @@ from typing import Any
 from playwright.sync_api import Browser, Page, expect
 
 from complaints.models import Complaint
-from tests.factories.org import PASSWORD
+from tests.browser.helpers import log_in
 
 REPLY = "经核查，窗口工作人员确有推诿行为，已批评教育并调整岗位，您的证件已于今日办结。"
 
 
 def new_page(browser: Browser, browser_context_args: dict[str, Any]) -> Page:
     return browser.new_context(**browser_context_args).new_page()
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/workbench/")
 
 
 def open_from_queue(page: Page, base: str, code: str) -> None:

@@ -11,19 +11,11 @@ from playwright.sync_api import Page, expect
 
 from complaints import services
 from complaints.models import Complaint
+from tests.browser.helpers import log_in
 from tests.factories.complaints import COMPLAINANT, complaint_in_state
-from tests.factories.org import PASSWORD
 
 # Set to a directory to keep screenshots of the pages (for a look at the layout).
 SCREENSHOTS = os.environ.get("WORKSTYLE_SCREENSHOTS", "")
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/workbench/")
 
 
 def shot(page: Page, name: str) -> None:

@@ -112,7 +112,8 @@ def complaint_get_for_public(*, tracking_code: str, access_key: str) -> Complain
 
 def complaint_review_deadline(complaint: Complaint) -> dt.datetime | None:
     """Until when the complainant may ask for a review of the reply."""
-    from complaints.deadlines import category_policy_for, due_after
+    from complaints.deadlines import category_policy_for
+    from workstyle.deadlines import due_after
 
     if complaint.replied_at is None:
         return None

@@ -32,7 +32,7 @@ from cadres.models import Cadre, Department, Unit
 from complaints import attachments as attachments_rules
 from complaints import codes
 from complaints import notifications as kinds
-from complaints.deadlines import category_policy_for, due_after
+from complaints.deadlines import category_policy_for
 from complaints.models import (
     Attachment,
     Category,
@@ -53,6 +53,7 @@ from complaints.selectors import (
     complaint_may_request_identity,
 )
 from workstyle import roles
+from workstyle.deadlines import due_after
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
 from workstyle.services import audit_record, notification_send
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
     from cadres.models import Cadre
+
+# Who takes an action: a signed-in user, an anonymous visitor, or None for the system (a sweep,
+# the beat) and for the complainant on the public side, who has no account.
+type Actor = AbstractBaseUser | AnonymousUser | None
 
 DISCIPLINE = "discipline"
 ORGDEPT = "orgdept"
@@ -43,11 +51,9 @@ def cadre_of(user: Any) -> Cadre | None:
     record (and his timeline), but his account no longer speaks for him."""
     if not getattr(user, "is_authenticated", False):
         return None
-    from cadres.models import Cadre
-
     try:
         cadre = user.cadre
-    except Cadre.DoesNotExist:
+    except ObjectDoesNotExist:  # the reverse one-to-one: no cadre record
         return None
     return cadre if cadre.active else None
 

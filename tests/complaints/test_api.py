@@ -13,10 +13,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from complaints import services
-from complaints.deadlines import category_policy_for
 from complaints.models import Category, CategoryPolicy, Complaint, ComplaintEvent
 from tests.factories.complaints import (
     complaint_in_state,
+    policy_row,
 )
 from tests.factories.org import CadreFactory, UserFactory
 
@@ -319,7 +319,7 @@ def test_the_list_costs_the_same_queries_for_more_complaints(
 
 def test_category_policies(org: Any, discipline_user: Any) -> None:
     for category in Category.values:  # made by a data migration; a transactional test may have emptied them
-        category_policy_for(category)
+        policy_row(category)
     response = api(org.head.user).get("/api/v1/category-policies/")
     assert response.status_code == 200
     rows = response.json()["results"]

@@ -12,8 +12,10 @@ import pytest
 from django.test import override_settings
 
 from complaints import services
-from complaints.deadlines import category_policy_for, due_after
+from complaints.deadlines import category_policy_for
 from complaints.models import Category, CategoryPolicy
+from tests.factories.complaints import policy_row
+from workstyle.deadlines import due_after
 
 CN = ZoneInfo("Asia/Shanghai")
 
@@ -78,7 +80,7 @@ def test_negative_days_are_refused() -> None:
 
 
 @pytest.mark.django_db
-def test_missing_policy_is_created_with_the_regulations_defaults() -> None:
+def test_a_missing_policy_reads_as_the_regulations_defaults_and_writes_nothing() -> None:
     CategoryPolicy.objects.filter(category=Category.GAMBLING).delete()
     policy = category_policy_for(Category.GAMBLING)
     assert (
@@ -88,6 +90,7 @@ def test_missing_policy_is_created_with_the_regulations_defaults() -> None:
         policy.review_window_days,
         policy.review_reply_days,
     ) == (15, 60, 30, 30, 30)
+    assert not CategoryPolicy.objects.filter(category=Category.GAMBLING).exists()
 
 
 @pytest.mark.django_db
@@ -96,7 +99,7 @@ def test_missing_policy_is_created_with_the_regulations_defaults() -> None:
     [(False, end_of(2025, 10, 3)), (True, end_of(2025, 10, 11))],
 )
 def test_submission_takes_the_acceptance_limit_from_the_category_policy(working: bool, due: dt.datetime) -> None:
-    category_policy_for(Category.SEWAGE)
+    policy_row(Category.SEWAGE)
     CategoryPolicy.objects.filter(category=Category.SEWAGE).update(accept_days=3)
     with override_settings(WORKSTYLE_WORKING_DAYS=working):
         complaint, _key = services.complaint_submit(

@@ -19,6 +19,7 @@ from complaints.selectors import complaint_get_for_public, complaint_identity_vi
 from tests.factories.complaints import (
     COMPLAINANT,
     complaint_in_state,
+    policy_row,
 )
 from tests.factories.org import UserFactory
 from workstyle.errors import NotAllowed, TransitionError
@@ -274,10 +275,9 @@ def test_the_admin_shows_no_identity_and_changes_nothing(org: Any, discipline_us
 def test_the_admin_edits_a_policy_through_its_service(db: Any) -> None:
     from django.test import Client
 
-    from complaints.deadlines import category_policy_for
     from workstyle.models import AuditEvent
 
-    policy = category_policy_for("reception")
+    policy = policy_row("reception")
     superuser = UserFactory(username="root-t", is_superuser=True, is_staff=True)
     client = Client()
     client.force_login(superuser)

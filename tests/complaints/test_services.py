@@ -16,15 +16,16 @@ from django.db import connection
 from django.test import override_settings
 
 from complaints import services
-from complaints.deadlines import category_policy_for, due_after
 from complaints.models import Category, CategoryPolicy, Complaint, ComplaintEvent, ExtensionRequest, IdentityAccess
 from complaints.selectors import complaint_allowed_actions, complaint_list_overdue
 from tests.factories.complaints import (
     COMPLAINANT,
     ComplaintFactory,
     complaint_in_state,
+    policy_row,
 )
 from tests.factories.org import CadreFactory, UserFactory
+from workstyle.deadlines import due_after
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
 from workstyle.models import Notification, OutboxEmail
 
@@ -36,8 +37,7 @@ STATES = [s.value for s in S]
 
 
 def set_policy(category: str, **limits: int) -> None:
-    # get-or-create first: a transactional test elsewhere may have emptied the migration's rows.
-    category_policy_for(category)
+    policy_row(category)
     CategoryPolicy.objects.filter(category=category).update(**limits)
 
 
@@ -611,7 +611,7 @@ def test_every_event_is_written_in_the_transaction_of_its_change(world: World) -
 def test_category_policy_update_by_the_discipline_office_only(world: World) -> None:
     from workstyle.models import AuditEvent
 
-    policy = category_policy_for("gambling")
+    policy = policy_row("gambling")
     with pytest.raises(NotAllowed):
         services.category_policy_update(actor=world.actor("head"), policy=policy, now=NOW, reply_days=30)
     with pytest.raises(InvalidInput) as caught:

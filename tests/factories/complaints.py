@@ -15,7 +15,7 @@ import factory
 from django.utils import timezone
 
 from complaints import codes, services
-from complaints.models import Category, Complaint
+from complaints.models import Category, CategoryPolicy, Complaint
 from complaints.selectors import complaint_head
 from tests.factories.org import CadreFactory, UserFactory
 
@@ -148,3 +148,9 @@ def complaint_in_state(
 def _head_user(complaint: Complaint, discipline: Any) -> Any:
     head = complaint_head(complaint)
     return head.user if head is not None and head.user_id else discipline
+
+
+def policy_row(category: str) -> CategoryPolicy:
+    """The stored policy of a category. A data migration makes them; a transactional test elsewhere
+    may have emptied the table, so make it when missing."""
+    return CategoryPolicy.objects.get_or_create(category=category)[0]

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from rest_framework import permissions, viewsets
-from rest_framework.request import Request
 
 from cadres.filters import CadreFilter, DepartmentFilter, UnitFilter
 from cadres.models import Cadre, Department, Unit
 from cadres.serializers import CadreSerializer, DepartmentSerializer, UnitSerializer
-from workstyle import roles
-
-
-class IsStaffUser(permissions.BasePermission):
-    """The same audience as the workbench pages: office staff, or a cadre with an account."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return roles.is_staff_user(request.user)
+from workstyle.api import IsStaffUser
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):

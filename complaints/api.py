@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,7 +17,8 @@ from rest_framework.response import Response
 
 from complaints import services
 from complaints.filters import ComplaintFilter
-from complaints.models import CategoryPolicy, Complaint
+from complaints.models import CategoryPolicy, Complaint, IdentityAccess
+from complaints.permissions import complaint_may_bulk_accept
 from complaints.selectors import complaint_identity_visible_ids
 from complaints.serializers import (
     AcceptInputSerializer,
@@ -29,7 +30,6 @@ from complaints.serializers import (
     ComplaintDetailSerializer,
     ComplaintEventSerializer,
     ComplaintSerializer,
-    ErrorSerializer,
     ExtensionInputSerializer,
     ExtensionRequestSerializer,
     IdentityAccessSerializer,
@@ -40,23 +40,13 @@ from complaints.serializers import (
     ReasonInputSerializer,
     TextInputSerializer,
 )
-from workstyle import roles
+from complaints.transitions import COMPLAINTS
+from workstyle.api import IsStaffUser, error_responses
 from workstyle.errors import NotAllowed
+from workstyle.serializers import ErrorSerializer
+from workstyle.workflow_api import add_transition_actions
 
-
-class IsStaffUser(permissions.BasePermission):
-    """The workbench's audience: office staff, or a cadre with an account."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return roles.is_staff_user(request.user)
-
-
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input, with field errors."),
-    403: OpenApiResponse(ErrorSerializer, description="The caller may not do this."),
-    404: OpenApiResponse(ErrorSerializer, description="No such complaint the caller may see."),
-    409: OpenApiResponse(ErrorSerializer, description="Not possible in the complaint's present state."),
-}
+ERRORS = error_responses("complaint")
 
 
 def _transition(
@@ -130,121 +120,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             return self.get_paginated_response(ComplaintEventSerializer(page, many=True).data)
         return Response(ComplaintEventSerializer(events, many=True).data)
 
-    # --- transitions ---
+    # --- transitions: one action per staff row of the table, added below the class ---
 
-    @_transition(AcceptInputSerializer, summary="Accept and route to a department (discipline office)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def accept(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(AcceptInputSerializer)
-        complaint = services.complaint_accept(
-            actor=request.user, complaint=complaint, department=data["department"], now=timezone.now()
-        )
-        return self._detail(complaint)
-
-    @_transition(ReasonInputSerializer, summary="Do not accept, with the reason (discipline office)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def reject(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(ReasonInputSerializer)
-        complaint = services.complaint_reject(
-            actor=request.user, complaint=complaint, reason=data["reason"], now=timezone.now()
-        )
-        return self._detail(complaint)
-
-    @_transition(AssignInputSerializer, summary="Assign a handler (the head who answers for it)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def assign(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(AssignInputSerializer)
-        complaint = services.complaint_assign(
-            actor=request.user, complaint=complaint, handler=data["handler"], now=timezone.now()
-        )
-        return self._detail(complaint)
-
-    @_transition(ExtensionInputSerializer, ExtensionRequestSerializer, summary="Ask for the one extension (head)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def request_extension(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(ExtensionInputSerializer)
-        extension = services.complaint_request_extension(
-            actor=request.user, complaint=complaint, days=data["days"], reason=data["reason"], now=timezone.now()
-        )
-        return Response(ExtensionRequestSerializer(extension).data)
-
-    @_transition(NoteInputSerializer, summary="Approve the pending extension (discipline office)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def approve_extension(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(NoteInputSerializer)
-        complaint = services.complaint_approve_extension(
-            actor=request.user, complaint=complaint, note=data.get("note", ""), now=timezone.now()
-        )
-        return self._detail(complaint)
-
-    @_transition(NoteInputSerializer, summary="Refuse the pending extension (discipline office)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def refuse_extension(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(NoteInputSerializer)
-        complaint = services.complaint_refuse_extension(
-            actor=request.user, complaint=complaint, note=data.get("note", ""), now=timezone.now()
-        )
-        return self._detail(complaint)
-
-    @_transition(TextInputSerializer, summary="Reply to the complainant (handler or head)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def reply(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(TextInputSerializer)
-        complaint = services.complaint_reply(
-            actor=request.user, complaint=complaint, text=data["text"], now=timezone.now()
-        )
-        return self._detail(complaint)
-
-    @_transition(TextInputSerializer, summary="Answer the complainant's review request (handler or head)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def reply_review(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(TextInputSerializer)
-        complaint = services.complaint_reply_review(
-            actor=request.user, complaint=complaint, text=data["text"], now=timezone.now()
-        )
-        return self._detail(complaint)
-
-    @_transition(None, summary="Close an answered complaint (discipline office or head)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def close(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        complaint = services.complaint_close(actor=request.user, complaint=complaint, now=timezone.now())
-        return self._detail(complaint)
-
-    @_transition(MergeInputSerializer, summary="Withdraw as a duplicate of another complaint (discipline office)")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def merge(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(MergeInputSerializer)
-        complaint = services.complaint_merge(
-            actor=request.user, complaint=complaint, into=data["into"], now=timezone.now()
-        )
-        return self._detail(complaint)
-
-    @extend_schema(
-        request=LinkAccusedInputSerializer,
-        responses={
-            200: ComplaintDetailSerializer,
-            204: OpenApiResponse(description="Linked; the caller is the cadre linked and no longer sees it."),
-            **ERRORS,
-        },
-        summary="Link the cadre complained about (discipline office); recusal applies from then on",
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def link_accused(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(LinkAccusedInputSerializer)
-        complaint = services.complaint_link_accused(
-            actor=request.user, complaint=complaint, cadre=data["cadre"], now=timezone.now()
-        )
+    def transition_response(self, complaint: Complaint, result: Any) -> Response:
+        """The complaint as the caller now sees it; 204 when he no longer may (he was just linked as
+        the cadre it names: recusal)."""
         if not self.get_queryset().filter(pk=complaint.pk).exists():
             return Response(status=204)
         return self._detail(complaint)
@@ -258,8 +138,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def bulk_accept(self, request: Request) -> Response:
         # The role first: others learn nothing from how their input would have been judged.
-        if not roles.is_discipline(request.user):
-            raise NotAllowed(_("Only the discipline office may do this."))
+        if not complaint_may_bulk_accept(request.user):
+            raise NotAllowed(COMPLAINTS["accept"].denied)
         data = self._input(BulkAcceptInputSerializer)
         ids = list(dict.fromkeys(data["complaints"]))
         # An id the caller may not see reads exactly like one that does not exist.
@@ -297,57 +177,54 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         accepted = sum(1 for row in results if row["outcome"] == "accepted")
         return Response(BulkAcceptResponseSerializer({"accepted": accepted, "results": results}).data)
 
-    @_transition(
-        ReasonInputSerializer, IdentitySerializer, summary="See the complainant's identity (discipline office)"
+
+def _identity(view: ComplaintViewSet, complaint: Complaint, access: IdentityAccess) -> Response:
+    """The complainant's identity, answered to the reveal that opened it."""
+    complaint.refresh_from_db()
+    return Response(
+        IdentitySerializer(
+            {
+                "access": access.pk,
+                "complainant_name": complaint.complainant_name,
+                "complainant_phone": complaint.complainant_phone,
+                "complainant_email": complaint.complainant_email,
+            }
+        ).data
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def reveal_identity(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(ReasonInputSerializer)
-        access = services.complaint_reveal_identity(
-            actor=request.user, complaint=complaint, reason=data["reason"], now=timezone.now()
-        )
-        complaint.refresh_from_db()
-        return Response(
-            IdentitySerializer(
-                {
-                    "access": access.pk,
-                    "complainant_name": complaint.complainant_name,
-                    "complainant_phone": complaint.complainant_phone,
-                    "complainant_email": complaint.complainant_email,
-                }
-            ).data
-        )
 
-    @_transition(ReasonInputSerializer, IdentityAccessSerializer, summary="Ask for the complainant's identity")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def request_identity(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(ReasonInputSerializer)
-        access = services.complaint_request_identity(
-            actor=request.user, complaint=complaint, reason=data["reason"], now=timezone.now()
-        )
-        return Response(IdentityAccessSerializer(access).data)
 
-    @_transition(AccessDecisionInputSerializer, IdentityAccessSerializer, summary="Grant an identity request")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def grant_identity(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(AccessDecisionInputSerializer, complaint=complaint)
-        access = services.complaint_grant_identity(
-            actor=request.user, access=data["access"], note=data.get("note", ""), now=timezone.now()
-        )
-        return Response(IdentityAccessSerializer(access).data)
-
-    @_transition(AccessDecisionInputSerializer, IdentityAccessSerializer, summary="Refuse an identity request")
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def refuse_identity(self, request: Request, pk: Any = None) -> Response:
-        complaint = self.get_object()
-        data = self._input(AccessDecisionInputSerializer, complaint=complaint)
-        access = services.complaint_refuse_identity(
-            actor=request.user, access=data["access"], note=data.get("note", ""), now=timezone.now()
-        )
-        return Response(IdentityAccessSerializer(access).data)
+add_transition_actions(
+    ComplaintViewSet,
+    COMPLAINTS,
+    services=services,
+    # The serializer of each input shape the table names (``Transition.input``).
+    inputs={
+        "": None,
+        "department": AcceptInputSerializer,
+        "reason": ReasonInputSerializer,
+        "handler": AssignInputSerializer,
+        "extension": ExtensionInputSerializer,
+        "note": NoteInputSerializer,
+        "identity_decision": AccessDecisionInputSerializer,
+        "text": TextInputSerializer,
+        "into": MergeInputSerializer,
+        "cadre": LinkAccusedInputSerializer,
+    },
+    # And of each output shape (``Transition.output``): the answer and its schema.
+    outputs={
+        "": (lambda view, complaint, result: view.transition_response(complaint, result), ComplaintDetailSerializer),
+        "extension_request": (
+            lambda view, complaint, request: Response(ExtensionRequestSerializer(request).data),
+            ExtensionRequestSerializer,
+        ),
+        "identity": (_identity, IdentitySerializer),
+        "identity_access": (
+            lambda view, complaint, access: Response(IdentityAccessSerializer(access).data),
+            IdentityAccessSerializer,
+        ),
+    },
+    errors=ERRORS,
+)
 
 
 @extend_schema_view(

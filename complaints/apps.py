@@ -25,4 +25,4 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(ensure_policies, sender=self)
         # Register the notification kinds and the dashboard panels of this app.
-        from complaints import escalation, notifications, views  # noqa: F401
+        from complaints import dashboard, escalation, notifications, transitions  # noqa: F401

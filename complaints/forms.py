@@ -137,7 +137,7 @@ class IdentityDecisionForm(ActionForm):
         self.fields["access"].error_messages["invalid_choice"] = _("This request no longer exists.")
 
     def service_kwargs(self) -> dict[str, Any]:
-        return {"access": self.cleaned_data["access"], "note": self.cleaned_data["note"]}
+        return {"complaint": self.complaint, "access": self.cleaned_data["access"], "note": self.cleaned_data["note"]}
 
 
 class TextForm(ActionForm):
@@ -251,3 +251,18 @@ class BulkAcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["complaints"].queryset = Complaint.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["department"].queryset = _department_choices(user)  # type: ignore[attr-defined]
+
+
+# The page form of each input shape the transition table names (``Transition.input``).
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "": ConfirmForm,
+    "department": AcceptForm,
+    "reason": ReasonForm,
+    "handler": AssignForm,
+    "extension": ExtensionRequestForm,
+    "note": DecisionForm,
+    "identity_decision": IdentityDecisionForm,
+    "text": TextForm,
+    "into": MergeForm,
+    "cadre": LinkAccusedForm,
+}

@@ -9,11 +9,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from workstyle import roles
 from workstyle.models import EventBase
 
 
 class Category(models.TextChoices):
-    """The outstanding problems the office rectifies (DESIGN §3); codes are stable."""
+    """The outstanding problems the office rectifies (see docs/RULES.md); codes are stable."""
 
     INACTION = "inaction", _("Inaction, disorder or delay")
     ARBITRARY_CHARGES = "arbitrary_charges", _("Arbitrary charges")
@@ -62,10 +63,19 @@ class CategoryPolicy(models.Model):
 
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def visible_to(self, user: Any) -> ComplaintQuerySet:
-        """What a user may see (DESIGN §1), implemented in ``complaints.selectors``."""
-        from complaints.selectors import complaint_visible_to
-
-        return complaint_visible_to(self, user)
+        """What a user may see. The discipline office sees every complaint; the organization
+        department reads them all (never the complainant's identity). A cadre sees the complaints
+        of the department he heads, those he answers for as responsible head, and those assigned to
+        him. A complaint that names a cadre is never visible to that cadre, whatever his role,
+        discipline office and superuser included (recusal)."""
+        cadre = roles.cadre_of(user)
+        if roles.sees_whole_organisation(user):
+            return self.exclude(accused_cadre=cadre) if cadre is not None else self
+        if cadre is None:
+            return self.none()
+        return self.filter(Q(department__head=cadre) | Q(responsible_head=cadre) | Q(handler=cadre)).exclude(
+            accused_cadre=cadre
+        )
 
 
 class Complaint(models.Model):
@@ -256,31 +266,10 @@ class Complaint(models.Model):
 
 
 class ComplaintEvent(EventBase):
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    """One entry of a complaint's timeline; verbs and their labels come from
+    ``complaints.transitions.COMPLAINTS``."""
 
-    VERBS: ClassVar[dict[str, Any]] = {
-        "submit": _("submitted"),
-        "accept": _("accepted and routed"),
-        "reject": _("not accepted"),
-        "assign": _("assigned to a handler"),
-        "request_extension": _("extension requested"),
-        "approve_extension": _("extension approved"),
-        "refuse_extension": _("extension refused"),
-        "reply": _("replied"),
-        "feedback": _("complainant rated the reply"),
-        "request_review": _("review requested"),
-        "reply_review": _("review answered"),
-        "close": _("closed"),
-        "merge": _("merged as a duplicate"),
-        "reveal_identity": _("complainant's identity viewed"),
-        "request_identity": _("access to identity requested"),
-        "grant_identity": _("access to identity granted"),
-        "refuse_identity": _("access to identity refused"),
-        "remind": _("deadline reminder sent"),
-        "escalate": _("escalated"),
-        "erase_contacts": _("contact details erased"),
-        "route_past": _("routed past a recused cadre"),
-    }
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
 
     class Meta(EventBase.Meta):
         verbose_name = _("complaint event")

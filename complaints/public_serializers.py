@@ -18,12 +18,14 @@ from cadres.models import Unit
 from complaints import selectors
 from complaints.attachments import validate_attachment, validate_attachment_count
 from complaints.models import Category, CategoryPolicy, Complaint
+from complaints.permissions import complaint_review_deadline
 from complaints.public_forms import COMMENT_MAX, DESCRIPTION_MAX, FEEDBACK_MAX, TITLE_MAX, phone_validator
 
 
 def public_facts(complaint: Complaint, *, now: dt.datetime) -> dict[str, Any]:
     """The complaint as its complainant sees it, for the tracking page and the API alike."""
     department = complaint.department
+    may = selectors.complaint_public_actions(complaint, now=now)
     return {
         "tracking_code": complaint.tracking_code,
         "status": complaint.status,
@@ -44,9 +46,9 @@ def public_facts(complaint: Complaint, *, now: dt.datetime) -> dict[str, Any]:
         "satisfied": complaint.satisfied,
         "feedback_comment": complaint.feedback_comment,
         "feedback_at": complaint.feedback_at,
-        "can_give_feedback": selectors.complaint_can_give_feedback(complaint),
-        "can_request_review": selectors.complaint_can_request_review(complaint, now=now),
-        "review_deadline": selectors.complaint_review_deadline(complaint),
+        "can_give_feedback": may["feedback"],
+        "can_request_review": may["request_review"],
+        "review_deadline": complaint_review_deadline(complaint),
         "review_reason": complaint.review_reason,
         "review_requested_at": complaint.review_requested_at,
         "review_due_at": complaint.review_due_at,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from drf_spectacular.utils import extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cadres.models import Cadre, Department
@@ -21,16 +21,6 @@ from complaints.models import (
 from complaints.selectors import complaint_allowed_actions, complaint_identity_visible
 
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_email")
-
-
-# Every error answer: a message and the field errors (workstyle.api.exception_handler).
-ErrorSerializer = inline_serializer(
-    name="Error",
-    fields={
-        "message": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-    },
-)
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):

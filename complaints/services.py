@@ -1,6 +1,7 @@
-"""Every change to a complaint. Each service locks the complaint row, checks the state it starts from
-and the actor's role, saves with ``update_fields``, writes its timeline event in the same transaction
-and queues notifications (rows now, e-mail on commit through the outbox).
+"""Every change to a complaint. Each transition is a row of ``complaints.transitions.COMPLAINTS``
+performed through ``COMPLAINTS.step``: the complaint row locked, the start state, the actor and the
+row's guards checked, the change saved with ``update_fields`` and its timeline event written in the
+same transaction; notifications are rows now and e-mail on commit (the outbox).
 
 Time limits: the State Council's 2022 Regulations on Letters and Visits (arts. 22, 32, 35): accept
 within 15 days, answer within 60, one extension of at most 30 approved above the handling office
@@ -42,20 +43,14 @@ from complaints.models import (
     ExtensionRequest,
     IdentityAccess,
 )
-from complaints.selectors import (
-    complaint_can_give_feedback,
-    complaint_can_request_review,
-    complaint_head,
-    complaint_is_discipline,
-    complaint_is_head,
-    complaint_may_answer,
-    complaint_may_assign,
-    complaint_may_request_identity,
-)
+from complaints.permissions import complaint_head, complaint_may_bulk_accept
+from complaints.transitions import COMPLAINTS
 from workstyle import roles
 from workstyle.deadlines import due_after
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
+from workstyle.roles import Actor
 from workstyle.services import audit_record, notification_send
+from workstyle.workflow import Step
 
 log = logging.getLogger(__name__)
 
@@ -73,40 +68,6 @@ def escalate_overdue(*, now: dt.datetime, batch_size: int = 1000) -> dict[str, i
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) is not None else None
-
-
-def _lock(complaint: Complaint) -> Complaint:
-    """The complaint's row, locked until the transaction ends: concurrent changes queue up here and
-    each then sees the state the previous one left."""
-    return Complaint.objects.select_for_update().get(pk=complaint.pk)
-
-
-def _event(
-    complaint: Complaint,
-    *,
-    actor: Any,
-    verb: str,
-    now: dt.datetime,
-    from_state: str = "",
-    to_state: str = "",
-    note: str = "",
-    data: dict[str, Any] | None = None,
-) -> ComplaintEvent:
-    assert verb in ComplaintEvent.VERBS, verb
-    return ComplaintEvent.objects.create(
-        complaint=complaint,
-        actor=_user(actor),
-        verb=verb,
-        at=now,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-        data=data or {},
-    )
 
 
 def _url(complaint: Complaint) -> str:
@@ -166,23 +127,6 @@ def _text(value: Any, field: str, *, required: bool = True, max_length: int = MA
     return text
 
 
-def _require(allowed: bool, message: Any = None) -> None:
-    if not allowed:
-        raise NotAllowed(message or _("You may not do this to this complaint."))
-
-
-def _require_status(complaint: Complaint, allowed: Sequence[str], message: Any = None) -> None:
-    if complaint.status not in allowed:
-        raise TransitionError(
-            message
-            or _("Not possible while the complaint is “%(status)s”.") % {"status": complaint.get_status_display()}
-        )
-
-
-def _require_discipline(actor: Any, complaint: Complaint) -> None:
-    _require(complaint_is_discipline(actor, complaint), _("Only the discipline office may do this."))
-
-
 # --- submission ------------------------------------------------------------------------------------
 
 
@@ -197,7 +141,7 @@ def _match_accused(unit: Unit | None, accused_name: str) -> Cadre | None:
 
 def complaint_submit(
     *,
-    actor: Any,
+    actor: Actor,
     channel: str,
     category: str,
     title: str,
@@ -293,7 +237,7 @@ def complaint_submit(
                 attachment.file.save(attachments_rules.storage_name(content_type), File(file), save=False)
                 stored_files.append(attachment.file)
                 attachment.save()
-            _event(
+            COMPLAINTS.record(
                 complaint,
                 actor=actor,
                 verb="submit",
@@ -343,54 +287,32 @@ def _unit_head_for(unit: Unit, accused_id: int | None) -> Cadre | None:
     return None
 
 
-def _route(complaint: Complaint, *, actor: Any, department: Department, now: dt.datetime) -> list[str]:
-    """Accept and route ``complaint`` (locked) to ``department``, skipping a recused head."""
+def _route(step: Step, *, department: Department) -> None:
+    """Accept and route the step's complaint to ``department``, skipping a recused head."""
+    complaint, now = step.obj, step.now
     head = department.head
     recused = head is not None and head.pk == complaint.accused_cadre_id
     responsible = None
     if head is None or recused or not head.active:
         responsible = _unit_head_for(department.unit, complaint.accused_cadre_id)
-    policy = category_policy_for(complaint.category)
-    from_state = complaint.status
-    complaint.department = department
-    complaint.responsible_head = responsible
-    complaint.status = S.ACCEPTED
-    complaint.accepted_at = now
-    complaint.reply_due_at = due_after(now, policy.reply_days)
-    # The department's clock starts now: a late acceptance was the office's delay, not its own.
-    complaint.escalation_level = Complaint.Level.HANDLER
-    complaint.escalated_at = None
-    complaint.reminded_for = None
-    _event(
-        complaint,
-        actor=actor,
-        verb="accept",
-        now=now,
-        from_state=from_state,
-        to_state=S.ACCEPTED,
-        data={"department": department.pk, "reply_due_at": complaint.reply_due_at.isoformat()},
+    reply_due_at = due_after(now, category_policy_for(complaint.category).reply_days)
+    step.save(
+        department=department,
+        responsible_head=responsible,
+        accepted_at=now,
+        reply_due_at=reply_due_at,
+        # The department's clock starts now: a late acceptance was the office's delay, not its own.
+        escalation_level=Complaint.Level.HANDLER,
+        escalated_at=None,
+        reminded_for=None,
+        data={"department": department.pk, "reply_due_at": reply_due_at.isoformat()},
     )
     if recused:
-        _event(
-            complaint,
-            actor=actor,
+        step.record(
             verb="route_past",
-            now=now,
-            note="",
             data={"department": department.pk, "responsible_head": responsible.pk if responsible else None},
         )
     _notify_routed(complaint, department=department, now=now)
-    return [
-        "department",
-        "responsible_head",
-        "status",
-        "accepted_at",
-        "reply_due_at",
-        "escalation_level",
-        "escalated_at",
-        "reminded_for",
-        "updated_at",
-    ]
 
 
 def _notify_routed(complaint: Complaint, *, department: Department, now: dt.datetime) -> None:
@@ -415,19 +337,16 @@ def _check_department(department: Any) -> Department:
     return department
 
 
-def complaint_accept(*, actor: Any, complaint: Complaint, department: Department, now: dt.datetime) -> Complaint:
+def complaint_accept(*, actor: Actor, complaint: Complaint, department: Department, now: dt.datetime) -> Complaint:
     """The discipline office accepts a complaint and routes it to a department (recusal applied)."""
     department = _check_department(department)
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [S.SUBMITTED])
-        _require_discipline(actor, complaint)
-        complaint.save(update_fields=_route(complaint, actor=actor, department=department, now=now))
-    return complaint
+    with COMPLAINTS.step("accept", actor=actor, obj=complaint, now=now) as step:
+        _route(step, department=department)
+    return step.obj
 
 
 def complaint_bulk_accept(
-    *, actor: Any, complaints: Iterable[Complaint], department: Department, now: dt.datetime
+    *, actor: Actor, complaints: Iterable[Complaint], department: Department, now: dt.datetime
 ) -> list[Complaint]:
     """Accept several complaints into one department, all or none."""
     department = _check_department(department)
@@ -440,16 +359,19 @@ def complaint_bulk_accept(
         # Locked in id order, so that two overlapping bulk accepts cannot deadlock.
         locked = list(Complaint.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         for complaint in locked:
-            _require_discipline(actor, complaint)
+            COMPLAINTS.authorize("accept", actor=actor, obj=complaint)
         not_submitted = [complaint.tracking_code for complaint in locked if complaint.status != S.SUBMITTED]
         if not_submitted:
             raise TransitionError(
                 _("These complaints are no longer waiting for acceptance: %(codes)s")
                 % {"codes": ", ".join(not_submitted)}
             )
+        routed = []
         for complaint in locked:
-            complaint.save(update_fields=_route(complaint, actor=actor, department=department, now=now))
-    return locked
+            with COMPLAINTS.step("accept", actor=actor, obj=complaint, now=now) as step:
+                _route(step, department=department)
+            routed.append(step.obj)
+    return routed
 
 
 @dataclass(frozen=True)
@@ -462,13 +384,14 @@ class BulkAcceptOutcome:
 
 
 def complaint_bulk_accept_each(
-    *, actor: Any, complaints: Iterable[Complaint], department: Department, now: dt.datetime
+    *, actor: Actor, complaints: Iterable[Complaint], department: Department, now: dt.datetime
 ) -> list[BulkAcceptOutcome]:
     """Accept into one department those of ``complaints`` still waiting for acceptance and say, for
     each of the others, why not (bulk routing of the workbench and of the API). The rows are checked
     under the locks ``complaint_bulk_accept`` takes, so a row someone accepted meanwhile is reported,
     never routed twice, and it does not hold up the others. Outcomes come in the order given."""
-    _require(roles.is_discipline(actor), _("Only the discipline office may do this."))
+    if not complaint_may_bulk_accept(actor):
+        raise NotAllowed(COMPLAINTS["accept"].denied)
     department = _check_department(department)
     order = list(dict.fromkeys(complaint.pk for complaint in complaints))
     if not order:
@@ -480,9 +403,11 @@ def complaint_bulk_accept_each(
         ready = []
         for complaint in locked:
             refusal: Any
-            if not complaint_is_discipline(actor, complaint):
-                refusal = _("Only the discipline office may do this.")
-            elif complaint.status != S.SUBMITTED:
+            try:
+                COMPLAINTS.check("accept", actor=actor, obj=complaint, now=now)
+            except NotAllowed as exc:
+                refusal = exc.message
+            except TransitionError:
                 refusal = _("Not routed: it is no longer waiting for acceptance (status: %(status)s).") % {
                     "status": complaint.get_status_display()
                 }
@@ -496,79 +421,55 @@ def complaint_bulk_accept_each(
     return [outcomes[pk] for pk in order if pk in outcomes]
 
 
-def complaint_reject(*, actor: Any, complaint: Complaint, reason: str, now: dt.datetime) -> Complaint:
+def complaint_reject(*, actor: Actor, complaint: Complaint, reason: str, now: dt.datetime) -> Complaint:
     """Not accepted (outside the office's scope), with the reason the complainant reads."""
     reason = _text(reason, "reason")
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [S.SUBMITTED])
-        _require_discipline(actor, complaint)
-        from_state = complaint.status
-        complaint.status = S.REJECTED
-        complaint.reject_reason = reason
-        complaint.closed_at = now
-        complaint.save(update_fields=["status", "reject_reason", "closed_at", "updated_at"])
-        _event(complaint, actor=actor, verb="reject", now=now, from_state=from_state, to_state=S.REJECTED, note=reason)
-    return complaint
+    with COMPLAINTS.step("reject", actor=actor, obj=complaint, now=now) as step:
+        step.save(reject_reason=reason, closed_at=now, note=reason)
+    return step.obj
 
 
-def complaint_link_accused(*, actor: Any, complaint: Complaint, cadre: Cadre, now: dt.datetime) -> Complaint:
+def complaint_link_accused(*, actor: Actor, complaint: Complaint, cadre: Cadre, now: dt.datetime) -> Complaint:
     """The discipline office links the cadre complained about (the name matched nobody or several).
     From then on recusal holds: he loses sight of it, and routing and handling skip him."""
     if not isinstance(cadre, Cadre):
         raise InvalidInput(_("Select a cadre."), errors={"cadre": [_("Select a cadre.")]})
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [*Complaint.OPEN_STATUSES, S.REPLIED, S.REVIEW_REPLIED])
-        _require_discipline(actor, complaint)
+    with COMPLAINTS.step("link_accused", actor=actor, obj=complaint, now=now) as step:
+        complaint = step.obj
         if complaint.accused_cadre_id == cadre.pk:
             return complaint
-        from_state = complaint.status
-        complaint.accused_cadre = cadre
-        fields = ["accused_cadre", "updated_at"]
-        if complaint.department_id is not None:
-            department = complaint.department
-            assert department is not None
+        fields: dict[str, Any] = {"accused_cadre": cadre}
+        department = complaint.department
+        if department is not None:
             current = complaint.responsible_head_id or department.head_id
             if current == cadre.pk or department.head_id is None:
                 responsible = _unit_head_for(department.unit, cadre.pk)
                 if (responsible.pk if responsible else None) != complaint.responsible_head_id:
-                    complaint.responsible_head = responsible
-                    fields.append("responsible_head")
+                    fields["responsible_head"] = responsible
         if complaint.handler_id == cadre.pk:
             # He may not handle a complaint about himself: back to his head for a new handler.
-            complaint.handler = None
-            fields.append("handler")
+            fields["handler"] = None
             if complaint.status == S.ASSIGNED:
-                complaint.status = S.ACCEPTED
-                fields.append("status")
-        complaint.save(update_fields=fields)
-        _event(
-            complaint,
-            actor=actor,
-            verb="route_past",
-            now=now,
-            from_state=from_state,
-            to_state=complaint.status,
-            data={"accused_cadre": cadre.pk, "responsible_head": complaint.responsible_head_id},
-        )
-        if complaint.department is not None and {"responsible_head", "handler"} & set(fields):
+                fields["status"] = S.ACCEPTED
+        responsible_id = complaint.responsible_head_id
+        if "responsible_head" in fields:
+            responsible_id = fields["responsible_head"].pk if fields["responsible_head"] else None
+        step.save(**fields, data={"accused_cadre": cadre.pk, "responsible_head": responsible_id})
+        if department is not None and {"responsible_head", "handler"} & set(fields):
             # Someone new answers for it, or it needs a new handler: tell him, as on routing.
-            _notify_routed(complaint, department=complaint.department, now=now)
+            _notify_routed(complaint, department=department, now=now)
     return complaint
 
 
 # --- handling --------------------------------------------------------------------------------------
 
 
-def complaint_assign(*, actor: Any, complaint: Complaint, handler: Cadre, now: dt.datetime) -> Complaint:
+def complaint_assign(*, actor: Actor, complaint: Complaint, handler: Cadre, now: dt.datetime) -> Complaint:
     """The head who answers for the complaint gives it to a handler (reassigning is allowed)."""
     if not isinstance(handler, Cadre):
         raise InvalidInput(_("Select a handler."), errors={"handler": [_("Select a handler.")]})
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
-        _require(complaint_may_assign(actor, complaint), _("Only the head who answers for it may assign it."))
+    with COMPLAINTS.step("assign", actor=actor, obj=complaint, now=now) as step:
+        complaint = step.obj
         if handler.pk == complaint.accused_cadre_id:
             message = _("The cadre complained about may not handle the complaint.")
             raise InvalidInput(message, errors={"handler": [message]})
@@ -578,20 +479,7 @@ def complaint_assign(*, actor: Any, complaint: Complaint, handler: Cadre, now: d
             raise InvalidInput(message, errors={"handler": [message]})
         if complaint.status == S.ASSIGNED and complaint.handler_id == handler.pk:
             return complaint
-        from_state = complaint.status
-        complaint.handler = handler
-        complaint.status = S.ASSIGNED
-        complaint.assigned_at = now
-        complaint.save(update_fields=["handler", "status", "assigned_at", "updated_at"])
-        _event(
-            complaint,
-            actor=actor,
-            verb="assign",
-            now=now,
-            from_state=from_state,
-            to_state=S.ASSIGNED,
-            data={"handler": handler.pk},
-        )
+        step.save(handler=handler, assigned_at=now, data={"handler": handler.pk})
         _notify(
             complaint, recipients=[_cadre_user(handler)], kind=kinds.ASSIGNED, now=now, due=_due(complaint.reply_due_at)
         )
@@ -599,81 +487,58 @@ def complaint_assign(*, actor: Any, complaint: Complaint, handler: Cadre, now: d
 
 
 def complaint_request_extension(
-    *, actor: Any, complaint: Complaint, days: int, reason: str, now: dt.datetime
+    *, actor: Actor, complaint: Complaint, days: int, reason: str, now: dt.datetime
 ) -> ExtensionRequest:
     """The head asks the discipline office for the one extension a complaint may get."""
     reason = _text(reason, "reason")
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
-        _require(complaint_is_head(actor, complaint), _("Only the head who answers for it may ask for an extension."))
-        if complaint.extended:
-            raise TransitionError(_("The complaint was already extended once."))
-        if complaint.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
-            raise TransitionError(_("An extension request is already waiting for a decision."))
+    with COMPLAINTS.step("request_extension", actor=actor, obj=complaint, now=now) as step:
+        complaint = step.obj
         maximum = category_policy_for(complaint.category).max_extension_days
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= maximum:
             message = _("Enter a number of days from 1 to %(max)d.") % {"max": maximum}
             raise InvalidInput(message, errors={"days": [message]})
         request = ExtensionRequest.objects.create(
-            complaint=complaint, days=days, reason=reason, requested_by=actor, requested_at=now
+            complaint=complaint, days=days, reason=reason, requested_by=step.user, requested_at=now
         )
-        _event(
-            complaint,
-            actor=actor,
-            verb="request_extension",
-            now=now,
-            note=reason,
-            data={"days": days, "request": request.pk},
-        )
+        step.record(note=reason, data={"days": days, "request": request.pk})
         _notify(complaint, recipients=_discipline_users(), kind=kinds.EXTENSION_REQUESTED, now=now, days=days)
     return request
 
 
-def _lock_pending_extension(complaint: Complaint) -> ExtensionRequest:
-    request = (
-        ExtensionRequest.objects.select_for_update()
-        .filter(complaint=complaint, status=ExtensionRequest.Status.PENDING)
-        .first()
+def _decide_extension(step: Step, *, note: str, approve: bool) -> ExtensionRequest:
+    """Mark the pending request of the step's complaint decided (locked after the complaint, as
+    everywhere, so that no two decisions cross)."""
+    request = ExtensionRequest.objects.select_for_update().get(
+        complaint=step.obj, status=ExtensionRequest.Status.PENDING
     )
-    if request is None:
-        raise TransitionError(_("No extension request is waiting for a decision."))
+    request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
+    request.decided_by = step.user
+    request.decided_at = step.now
+    request.decision_note = note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return request
 
 
-def complaint_approve_extension(*, actor: Any, complaint: Complaint, now: dt.datetime, note: str = "") -> Complaint:
+def complaint_approve_extension(*, actor: Actor, complaint: Complaint, now: dt.datetime, note: str = "") -> Complaint:
     """The discipline office approves the extension: the reply deadline moves, the complainant reads
     it on the tracking page (a public timeline entry), the head and handler are told."""
     note = _text(note, "note", required=False)
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
-        _require_discipline(actor, complaint)
-        request = _lock_pending_extension(complaint)
-        if complaint.extended:  # pragma: no cover - a request cannot be filed then
-            raise TransitionError(_("The complaint was already extended once."))
+    with COMPLAINTS.step("approve_extension", actor=actor, obj=complaint, now=now) as step:
+        complaint = step.obj
+        request = _decide_extension(step, note=note, approve=True)
         assert complaint.reply_due_at is not None
-        request.status = ExtensionRequest.Status.APPROVED
-        request.decided_by = actor
-        request.decided_at = now
-        request.decision_note = note
-        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        complaint.reply_due_at = due_after(complaint.reply_due_at, request.days)
-        complaint.extended = True
-        complaint.extension_days = request.days
-        complaint.save(update_fields=["reply_due_at", "extended", "extension_days", "updated_at"])
-        _event(
-            complaint,
-            actor=actor,
-            verb="approve_extension",
-            now=now,
+        reply_due_at = due_after(complaint.reply_due_at, request.days)
+        step.save(
+            reply_due_at=reply_due_at,
+            extended=True,
+            extension_days=request.days,
             note=note,
             # "public": shown to the complainant on the tracking page (the regulations require he
             # be told); the note itself stays internal.
             data={
                 "public": True,
                 "days": request.days,
-                "reply_due_at": complaint.reply_due_at.isoformat(),
+                "reply_due_at": reply_due_at.isoformat(),
                 "request": request.pk,
             },
         )
@@ -688,26 +553,12 @@ def complaint_approve_extension(*, actor: Any, complaint: Complaint, now: dt.dat
     return complaint
 
 
-def complaint_refuse_extension(*, actor: Any, complaint: Complaint, now: dt.datetime, note: str = "") -> Complaint:
+def complaint_refuse_extension(*, actor: Actor, complaint: Complaint, now: dt.datetime, note: str = "") -> Complaint:
     note = _text(note, "note", required=False)
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
-        _require_discipline(actor, complaint)
-        request = _lock_pending_extension(complaint)
-        request.status = ExtensionRequest.Status.REFUSED
-        request.decided_by = actor
-        request.decided_at = now
-        request.decision_note = note
-        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        _event(
-            complaint,
-            actor=actor,
-            verb="refuse_extension",
-            now=now,
-            note=note,
-            data={"days": request.days, "request": request.pk},
-        )
+    with COMPLAINTS.step("refuse_extension", actor=actor, obj=complaint, now=now) as step:
+        complaint = step.obj
+        request = _decide_extension(step, note=note, approve=False)
+        step.record(note=note, data={"days": request.days, "request": request.pk})
         _notify(
             complaint,
             recipients=[*_line_users(complaint), request.requested_by],
@@ -718,67 +569,27 @@ def complaint_refuse_extension(*, actor: Any, complaint: Complaint, now: dt.date
     return complaint
 
 
-def complaint_reply(*, actor: Any, complaint: Complaint, text: str, now: dt.datetime) -> Complaint:
+def complaint_reply(*, actor: Actor, complaint: Complaint, text: str, now: dt.datetime) -> Complaint:
     """The handler or the head answers the complainant."""
     text = _text(text, "text")
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [S.ACCEPTED, S.ASSIGNED])
-        _require(complaint_may_answer(actor, complaint), _("Only its handler or head may answer the complaint."))
-        from_state = complaint.status
-        complaint.reply_text = text
-        complaint.replied_at = now
-        complaint.replied_by = actor
-        complaint.status = S.REPLIED
-        complaint.save(update_fields=["reply_text", "replied_at", "replied_by", "status", "updated_at"])
-        _event(complaint, actor=actor, verb="reply", now=now, from_state=from_state, to_state=S.REPLIED)
-    return complaint
+    with COMPLAINTS.step("reply", actor=actor, obj=complaint, now=now) as step:
+        step.save(reply_text=text, replied_at=now, replied_by=step.user)
+    return step.obj
 
 
-def complaint_reply_review(*, actor: Any, complaint: Complaint, text: str, now: dt.datetime) -> Complaint:
+def complaint_reply_review(*, actor: Actor, complaint: Complaint, text: str, now: dt.datetime) -> Complaint:
     text = _text(text, "text")
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [S.REVIEW_REQUESTED])
-        _require(complaint_may_answer(actor, complaint), _("Only its handler or head may answer the review."))
-        complaint.review_reply_text = text
-        complaint.review_replied_at = now
-        complaint.status = S.REVIEW_REPLIED
-        complaint.save(update_fields=["review_reply_text", "review_replied_at", "status", "updated_at"])
-        _event(
-            complaint,
-            actor=actor,
-            verb="reply_review",
-            now=now,
-            from_state=S.REVIEW_REQUESTED,
-            to_state=S.REVIEW_REPLIED,
-        )
-    return complaint
+    with COMPLAINTS.step("reply_review", actor=actor, obj=complaint, now=now) as step:
+        step.save(review_reply_text=text, review_replied_at=now)
+    return step.obj
 
 
-def complaint_close(*, actor: Any, complaint: Complaint, now: dt.datetime) -> Complaint:
+def complaint_close(*, actor: Actor, complaint: Complaint, now: dt.datetime) -> Complaint:
     """Close an answered complaint: the discipline office or the head; the system (``actor`` None)
     once the complainant's window for a review has passed."""
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_status(complaint, [S.REPLIED, S.REVIEW_REPLIED])
-        if actor is None:
-            answered_at = complaint.review_replied_at or complaint.replied_at
-            assert answered_at is not None
-            window = category_policy_for(complaint.category).review_window_days
-            if now <= due_after(answered_at, window):
-                raise TransitionError(_("The complainant may still ask for a review."))
-        else:
-            _require(
-                complaint_is_discipline(actor, complaint) or complaint_is_head(actor, complaint),
-                _("Only the discipline office or the head may close the complaint."),
-            )
-        from_state = complaint.status
-        complaint.status = S.CLOSED
-        complaint.closed_at = now
-        complaint.save(update_fields=["status", "closed_at", "updated_at"])
-        _event(complaint, actor=actor, verb="close", now=now, from_state=from_state, to_state=S.CLOSED)
-    return complaint
+    with COMPLAINTS.step("close", actor=actor, obj=complaint, now=now) as step:
+        step.save(closed_at=now)
+    return step.obj
 
 
 def complaint_close_answered(*, now: dt.datetime, limit: int = 500) -> int:
@@ -807,40 +618,25 @@ def complaint_close_answered(*, now: dt.datetime, limit: int = 500) -> int:
     return closed
 
 
-def complaint_merge(*, actor: Any, complaint: Complaint, into: Complaint, now: dt.datetime) -> Complaint:
+def complaint_merge(*, actor: Actor, complaint: Complaint, into: Complaint, now: dt.datetime) -> Complaint:
     """Withdraw a duplicate: it joins ``into`` and is answered there."""
     if not isinstance(into, Complaint) or into.pk == complaint.pk:
         message = _("A complaint cannot be merged into itself.")
         raise InvalidInput(message, errors={"into": [message]})
     with transaction.atomic():
         # Both rows locked, in id order, so that merging A into B and B into A at once cannot deadlock
-        # or leave a cycle.
+        # or leave a cycle; the step below takes the lock it already holds.
         locked = Complaint.objects.select_for_update().filter(pk__in=[complaint.pk, into.pk]).order_by("pk")
-        rows = {row.pk: row for row in locked}
-        complaint, target = rows[complaint.pk], rows.get(into.pk)
-        _require_status(complaint, [S.SUBMITTED, S.ACCEPTED, S.ASSIGNED])
-        _require_discipline(actor, complaint)
-        if target is None or not Complaint.objects.visible_to(actor).filter(pk=target.pk).exists():
-            message = _("Select a complaint you can see.")
-            raise InvalidInput(message, errors={"into": [message]})
-        if target.status == S.WITHDRAWN:
-            message = _("A complaint cannot be merged into a withdrawn one.")
-            raise InvalidInput(message, errors={"into": [message]})
-        from_state = complaint.status
-        complaint.status = S.WITHDRAWN
-        complaint.merged_into = target
-        complaint.closed_at = now
-        complaint.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
-        _event(
-            complaint,
-            actor=actor,
-            verb="merge",
-            now=now,
-            from_state=from_state,
-            to_state=S.WITHDRAWN,
-            data={"into": target.pk, "into_code": target.tracking_code},
-        )
-    return complaint
+        target = {row.pk: row for row in locked}.get(into.pk)
+        with COMPLAINTS.step("merge", actor=actor, obj=complaint, now=now) as step:
+            if target is None or not Complaint.objects.visible_to(actor).filter(pk=target.pk).exists():
+                message = _("Select a complaint you can see.")
+                raise InvalidInput(message, errors={"into": [message]})
+            if target.status == S.WITHDRAWN:
+                message = _("A complaint cannot be merged into a withdrawn one.")
+                raise InvalidInput(message, errors={"into": [message]})
+            step.save(merged_into=target, closed_at=now, data={"into": target.pk, "into_code": target.tracking_code})
+    return step.obj
 
 
 # --- the complainant -------------------------------------------------------------------------------
@@ -851,57 +647,28 @@ def complaint_feedback(*, complaint: Complaint, satisfied: bool, comment: str, n
     if not isinstance(satisfied, bool):
         raise InvalidInput(_("Say whether you are satisfied."), errors={"satisfied": [_("This field is required.")]})
     comment = _text(comment, "comment", required=False, max_length=2000)
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        if not complaint_can_give_feedback(complaint):
-            raise TransitionError(_("The reply can be rated once, after it is given."))
-        complaint.satisfied = satisfied
-        complaint.feedback_comment = comment
-        complaint.feedback_at = now
-        complaint.save(update_fields=["satisfied", "feedback_comment", "feedback_at", "updated_at"])
-        _event(complaint, actor=None, verb="feedback", now=now, note=comment, data={"satisfied": satisfied})
-    return complaint
+    with COMPLAINTS.step("feedback", actor=None, obj=complaint, now=now) as step:
+        step.save(
+            satisfied=satisfied, feedback_comment=comment, feedback_at=now, note=comment, data={"satisfied": satisfied}
+        )
+    return step.obj
 
 
 def complaint_request_review(*, complaint: Complaint, reason: str, now: dt.datetime) -> Complaint:
     """The complainant asks for a review within the window after the reply (also when staff closed
     the complaint meanwhile); the head must answer within the policy's time."""
     reason = _text(reason, "reason", max_length=5000)
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        if not complaint_can_request_review(complaint, now=now):
-            raise TransitionError(_("A review can no longer be asked for this complaint."))
-        from_state = complaint.status
-        policy = category_policy_for(complaint.category)
-        complaint.review_reason = reason
-        complaint.review_requested_at = now
-        complaint.review_due_at = due_after(now, policy.review_reply_days)
-        complaint.status = S.REVIEW_REQUESTED
-        complaint.closed_at = None
-        # A new answer is owed: its own deadline, its own ladder.
-        complaint.escalation_level = Complaint.Level.HANDLER
-        complaint.escalated_at = None
-        complaint.reminded_for = None
-        complaint.save(
-            update_fields=[
-                "review_reason",
-                "review_requested_at",
-                "review_due_at",
-                "status",
-                "closed_at",
-                "escalation_level",
-                "escalated_at",
-                "reminded_for",
-                "updated_at",
-            ]
-        )
-        _event(
-            complaint,
-            actor=None,
-            verb="request_review",
-            now=now,
-            from_state=from_state,
-            to_state=S.REVIEW_REQUESTED,
+    with COMPLAINTS.step("request_review", actor=None, obj=complaint, now=now) as step:
+        complaint = step.obj
+        step.save(
+            review_reason=reason,
+            review_requested_at=now,
+            review_due_at=due_after(now, category_policy_for(complaint.category).review_reply_days),
+            closed_at=None,
+            # A new answer is owed: its own deadline, its own ladder.
+            escalation_level=Complaint.Level.HANDLER,
+            escalated_at=None,
+            reminded_for=None,
             note=reason,
         )
         _notify(
@@ -917,77 +684,58 @@ def complaint_request_review(*, complaint: Complaint, reason: str, now: dt.datet
 # --- the complainant's identity --------------------------------------------------------------------
 
 
-def complaint_reveal_identity(*, actor: Any, complaint: Complaint, reason: str, now: dt.datetime) -> IdentityAccess:
+def complaint_reveal_identity(*, actor: Actor, complaint: Complaint, reason: str, now: dt.datetime) -> IdentityAccess:
     """A discipline officer looks at the complainant's identity: always with a reason, always on the
     timeline."""
     reason = _text(reason, "reason")
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        _require_discipline(actor, complaint)
-        if complaint.contacts_erased_at is not None:
-            raise TransitionError(_("The complainant's contact details were erased."))
+    with COMPLAINTS.step("reveal_identity", actor=actor, obj=complaint, now=now) as step:
         access = IdentityAccess.objects.create(
-            complaint=complaint,
-            user=actor,
+            complaint=step.obj,
+            user=step.user,
             kind=IdentityAccess.Kind.REVEAL,
             reason=reason,
             status=IdentityAccess.Status.GRANTED,
             requested_at=now,
-            decided_by=actor,
+            decided_by=step.user,
             decided_at=now,
         )
-        _event(complaint, actor=actor, verb="reveal_identity", now=now, note=reason, data={"access": access.pk})
+        step.record(note=reason, data={"access": access.pk})
     return access
 
 
-def complaint_request_identity(*, actor: Any, complaint: Complaint, reason: str, now: dt.datetime) -> IdentityAccess:
+def complaint_request_identity(*, actor: Actor, complaint: Complaint, reason: str, now: dt.datetime) -> IdentityAccess:
     """Staff outside the discipline office ask to see the complainant's identity."""
     reason = _text(reason, "reason")
-    with transaction.atomic():
-        complaint = _lock(complaint)
-        visible = Complaint.objects.visible_to(actor).filter(pk=complaint.pk).exists()
-        _require(
-            visible and complaint_may_request_identity(actor, complaint),
-            _("You may not ask for the complainant's identity."),
-        )
-        if complaint.contacts_erased_at is not None:
-            raise TransitionError(_("The complainant's contact details were erased."))
-        if complaint.identity_accesses.filter(
-            user=actor, status__in=(IdentityAccess.Status.PENDING, IdentityAccess.Status.GRANTED)
-        ).exists():
-            raise TransitionError(_("You already asked for access, or have it."))
+    with COMPLAINTS.step("request_identity", actor=actor, obj=complaint, now=now) as step:
         access = IdentityAccess.objects.create(
-            complaint=complaint, user=actor, kind=IdentityAccess.Kind.REQUEST, reason=reason, requested_at=now
+            complaint=step.obj, user=step.user, kind=IdentityAccess.Kind.REQUEST, reason=reason, requested_at=now
         )
-        _event(complaint, actor=actor, verb="request_identity", now=now, note=reason, data={"access": access.pk})
-        _notify(complaint, recipients=_discipline_users(), kind=kinds.IDENTITY_REQUESTED, now=now)
+        step.record(note=reason, data={"access": access.pk})
+        _notify(step.obj, recipients=_discipline_users(), kind=kinds.IDENTITY_REQUESTED, now=now)
     return access
 
 
-def _decide_identity(*, actor: Any, access: IdentityAccess, now: dt.datetime, note: str, grant: bool) -> IdentityAccess:
+def _decide_identity(
+    *, actor: Actor, complaint: Complaint | None, access: IdentityAccess, now: dt.datetime, note: str, grant: bool
+) -> IdentityAccess:
     note = _text(note, "note", required=False)
-    with transaction.atomic():
-        # Complaint first, then the request: the same order as every other service, no deadlock.
-        complaint = _lock(access.complaint)
+    if complaint is not None and access.complaint_id != complaint.pk:
+        message = _("This request no longer exists.")
+        raise InvalidInput(message, errors={"access": [message]})
+    action = "grant_identity" if grant else "refuse_identity"
+    # Complaint first, then the request: the same order as every other service, no deadlock.
+    with COMPLAINTS.step(action, actor=actor, obj=access.complaint, now=now) as step:
         access = IdentityAccess.objects.select_for_update().get(pk=access.pk)
-        _require_discipline(actor, complaint)
         if access.kind != IdentityAccess.Kind.REQUEST or access.status != IdentityAccess.Status.PENDING:
             raise TransitionError(_("This request was already decided."))
         access.status = IdentityAccess.Status.GRANTED if grant else IdentityAccess.Status.REFUSED
-        access.decided_by = actor
+        access.decided_by = step.user
         access.decided_at = now
         access.decision_note = note
         access.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        _event(
-            complaint,
-            actor=actor,
-            verb="grant_identity" if grant else "refuse_identity",
-            now=now,
-            note=note,
-            data={"access": access.pk, "user": access.user_id},
-        )
+        step.record(note=note, data={"access": access.pk, "user": access.user_id})
         _notify(
-            complaint,
+            step.obj,
             recipients=[access.user],
             kind=kinds.IDENTITY_GRANTED if grant else kinds.IDENTITY_REFUSED,
             now=now,
@@ -995,14 +743,16 @@ def _decide_identity(*, actor: Any, access: IdentityAccess, now: dt.datetime, no
     return access
 
 
-def complaint_grant_identity(*, actor: Any, access: IdentityAccess, now: dt.datetime, note: str = "") -> IdentityAccess:
-    return _decide_identity(actor=actor, access=access, now=now, note=note, grant=True)
+def complaint_grant_identity(
+    *, actor: Actor, access: IdentityAccess, now: dt.datetime, note: str = "", complaint: Complaint | None = None
+) -> IdentityAccess:
+    return _decide_identity(actor=actor, complaint=complaint, access=access, now=now, note=note, grant=True)
 
 
 def complaint_refuse_identity(
-    *, actor: Any, access: IdentityAccess, now: dt.datetime, note: str = ""
+    *, actor: Actor, access: IdentityAccess, now: dt.datetime, note: str = "", complaint: Complaint | None = None
 ) -> IdentityAccess:
-    return _decide_identity(actor=actor, access=access, now=now, note=note, grant=False)
+    return _decide_identity(actor=actor, complaint=complaint, access=access, now=now, note=note, grant=False)
 
 
 def complaint_erase_expired_contacts(*, now: dt.datetime, batch_size: int = 1000) -> int:
@@ -1043,7 +793,7 @@ POLICY_FIELDS = ("accept_days", "reply_days", "max_extension_days", "review_wind
 
 def category_policy_update(
     *,
-    actor: Any,
+    actor: Actor,
     policy: CategoryPolicy,
     now: dt.datetime,
     accept_days: int | None = None,
@@ -1054,10 +804,8 @@ def category_policy_update(
 ) -> CategoryPolicy:
     """Change a category's time limits (discipline office or administrator). Deadlines already set
     keep their dates; new ones use the new limits."""
-    _require(
-        roles.is_discipline(actor) or bool(getattr(actor, "is_superuser", False)),
-        _("Only the discipline office may change time limits."),
-    )
+    if not (roles.is_discipline(actor) or bool(getattr(actor, "is_superuser", False))):
+        raise NotAllowed(_("Only the discipline office may change time limits."))
     values = {
         "accept_days": accept_days,
         "reply_days": reply_days,

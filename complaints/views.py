@@ -1,9 +1,9 @@
-"""Workbench pages of complaints: the queue, the complaint page and its actions, bulk routing,
-and the complaints panels of the dashboard.
+"""Workbench pages of complaints: the queue, the complaint page and its actions, bulk routing.
 
 Every page starts from ``Complaint.objects.visible_to(request.user)``: a complaint out of the
 user's scope (or naming him) answers 404. Pages never change state: each action posts to
-``complaint_action``, which hands the form's input to the service."""
+``complaint_action``, which hands the form's input to the row's service. The actions a page offers,
+their labels and messages come from the transition table (``complaints.transitions``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,98 +21,19 @@ from django.views.decorators.http import require_POST
 
 from complaints import forms as cf
 from complaints import services
+from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, ExtensionRequest, IdentityAccess
-from complaints.selectors import (
-    complaint_allowed_actions,
-    complaint_due_expression,
-    complaint_filter,
-    complaint_identity_visible,
-    complaint_overdue_q,
-)
-from supervision.models import AccountabilityCase
+from complaints.permissions import complaint_may_bulk_accept
+from complaints.selectors import complaint_allowed_actions, complaint_due_expression, complaint_identity_visible
+from complaints.transitions import COMPLAINTS
 from workstyle import roles
-from workstyle.dashboard import register_panels
 from workstyle.errors import DomainError
 from workstyle.http import safe_next
+from workstyle.links import related_links
 from workstyle.views import staff_required
+from workstyle.workflow import Transition
 
 PAGE_SIZE = 25
-
-# action name (as complaint_allowed_actions says it) → form class and service function name
-ACTIONS: dict[str, tuple[type[cf.ActionForm], str]] = {
-    "accept": (cf.AcceptForm, "complaint_accept"),
-    "reject": (cf.ReasonForm, "complaint_reject"),
-    "assign": (cf.AssignForm, "complaint_assign"),
-    "request_extension": (cf.ExtensionRequestForm, "complaint_request_extension"),
-    "approve_extension": (cf.DecisionForm, "complaint_approve_extension"),
-    "refuse_extension": (cf.DecisionForm, "complaint_refuse_extension"),
-    "reply": (cf.TextForm, "complaint_reply"),
-    "reply_review": (cf.TextForm, "complaint_reply_review"),
-    "close": (cf.ConfirmForm, "complaint_close"),
-    "merge": (cf.MergeForm, "complaint_merge"),
-    "reveal_identity": (cf.ReasonForm, "complaint_reveal_identity"),
-    "request_identity": (cf.ReasonForm, "complaint_request_identity"),
-    "grant_identity": (cf.IdentityDecisionForm, "complaint_grant_identity"),
-    "refuse_identity": (cf.IdentityDecisionForm, "complaint_refuse_identity"),
-    "link_accused": (cf.LinkAccusedForm, "complaint_link_accused"),
-}
-
-# The actions shown in the "Actions" card, in this order; the others have their own section.
-IDENTITY_DECISIONS = ("grant_identity", "refuse_identity")
-MAIN_ACTIONS = (
-    "accept",
-    "reject",
-    "assign",
-    "reply",
-    "reply_review",
-    "request_extension",
-    "close",
-    "merge",
-    "link_accused",
-)
-
-
-def _success_message(action: str, complaint: Complaint) -> str:
-    code = complaint.tracking_code
-    texts = {
-        "accept": _("Complaint %(code)s accepted and routed."),
-        "reject": _("Complaint %(code)s not accepted."),
-        "assign": _("Complaint %(code)s assigned."),
-        "request_extension": _("Extension requested for complaint %(code)s."),
-        "approve_extension": _("Extension of complaint %(code)s approved."),
-        "refuse_extension": _("Extension of complaint %(code)s refused."),
-        "reply": _("Reply to complaint %(code)s sent."),
-        "reply_review": _("Review of complaint %(code)s answered."),
-        "close": _("Complaint %(code)s closed."),
-        "merge": _("Complaint %(code)s merged as a duplicate."),
-        "reveal_identity": _("The complainant's identity is shown below; the view is recorded in the timeline."),
-        "request_identity": _("Access to the complainant's identity requested."),
-        "grant_identity": _("Access to the complainant's identity granted."),
-        "refuse_identity": _("Access to the complainant's identity refused."),
-        "link_accused": _("Cadre complained about linked to complaint %(code)s; recusal applies from now on."),
-    }
-    return texts[action] % {"code": code}
-
-
-def _action_label(action: str) -> str:
-    labels = {
-        "accept": _("Accept and route"),
-        "reject": _("Do not accept"),
-        "assign": _("Assign"),
-        "request_extension": _("Request an extension"),
-        "approve_extension": _("Approve the extension"),
-        "refuse_extension": _("Refuse the extension"),
-        "reply": _("Send the reply"),
-        "reply_review": _("Send the answer to the review"),
-        "close": _("Close the complaint"),
-        "merge": _("Merge as a duplicate"),
-        "reveal_identity": _("Reveal the identity"),
-        "request_identity": _("Request access"),
-        "grant_identity": _("Grant"),
-        "refuse_identity": _("Refuse"),
-        "link_accused": _("Link the cadre complained about"),
-    }
-    return labels[action]
 
 
 def with_due(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
@@ -179,7 +100,7 @@ QUICK_FILTERS = ("open", "mine", "pending")
 def complaint_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     visible = Complaint.objects.visible_to(request.user)
-    filterset = complaint_filter(visible, request.GET or None, request=request)
+    filterset = ComplaintFilter(request.GET or None, queryset=visible, request=request)
     filtered = _quick_filters(filterset.qs, request.GET, request.user)
 
     # Counts per status over the filtered set, leaving out the status filter itself, so that each
@@ -188,7 +109,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     for key in ("status", "page", "sort"):
         without_status.pop(key, None)
     counted = _quick_filters(
-        complaint_filter(visible, without_status or None, request=request).qs, request.GET, request.user
+        ComplaintFilter(without_status or None, queryset=visible, request=request).qs, request.GET, request.user
     )
     by_status = dict(counted.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     counts = [(value, label, by_status.get(value, 0)) for value, label in Complaint.Status.choices]
@@ -200,7 +121,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
         complaint.is_overdue = bool(complaint.due and complaint.due < now)  # type: ignore[attr-defined]
 
     current_status = request.GET.get("status", "")
-    may_bulk_accept = roles.is_discipline(request.user)
+    may_bulk_accept = complaint_may_bulk_accept(request.user)
     return render(
         request,
         "complaints/staff/queue.html",
@@ -267,19 +188,28 @@ def _visible_complaint(request: HttpRequest, pk: int) -> Complaint:
     return get_object_or_404(qs, pk=pk)
 
 
-def _form(action: str, complaint: Complaint, user: Any, **kwargs: Any) -> cf.ActionForm:
-    form_class, _service = ACTIONS[action]
-    return form_class(complaint=complaint, user=user, action=action, **kwargs)
+def _form(row: Transition, complaint: Complaint, user: Any, **kwargs: Any) -> cf.ActionForm:
+    return cf.ACTION_FORMS[row.input](complaint=complaint, user=user, action=row.action, **kwargs)
 
 
 # Events the complainant causes through the public pages: recorded without an actor, like the sweep's.
-COMPLAINANT_VERBS = ("submit", "feedback", "request_review")
+COMPLAINANT_VERBS = ("submit", *(row.event_verb for row in COMPLAINTS if not row.staff))
 
 
 def _actor_label(event: Any) -> str:
     if event.actor is not None:
         return str(event.actor.get_full_name() or event.actor.get_username())
     return _("Complainant") if event.verb in COMPLAINANT_VERBS else _("System")
+
+
+def _decision_buttons(rows: list[Transition], allowed: list[str]) -> list[dict[str, Any]]:
+    """Rows of one topic that share an input are one form with a button each (approve or refuse):
+    the first is the main button, the others are shown as the weightier choice."""
+    return [
+        {"action": row.action, "label": row.label, "danger": index > 0}
+        for index, row in enumerate(rows)
+        if row.action in allowed
+    ]
 
 
 def _render_detail(
@@ -291,22 +221,26 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     allowed = complaint_allowed_actions(user=user, complaint=complaint)
-    action_forms: dict[str, cf.ActionForm] = {}
-    for action in allowed:
-        if action not in ACTIONS or action in IDENTITY_DECISIONS:
-            continue
-        # The prefix names the form on the page: approve and refuse share the decision form.
-        if bound is not None and bound.prefix == (ACTIONS[action][0].prefix_name or action):
-            action_forms[action] = bound
-        else:
-            action_forms[action] = _form(action, complaint, user)
-    # Approve and refuse share one form with two buttons.
-    decision_form = action_forms.get("approve_extension") or action_forms.get("refuse_extension")
+    rows = [COMPLAINTS[action] for action in allowed]
 
-    identity_visible = complaint_identity_visible(user=user, complaint=complaint)
-    may_decide_identity = any(action in allowed for action in IDENTITY_DECISIONS)
+    def form_for(row: Transition, **kwargs: Any) -> cf.ActionForm:
+        # The prefix names the form on the page: decisions of one topic share a form.
+        if bound is not None and bound.prefix == (cf.ACTION_FORMS[row.input].prefix_name or row.action):
+            return bound
+        return _form(row, complaint, user, **kwargs)
+
+    main_actions = [(row.action, form_for(row), row) for row in rows if not row.topic]
+    extension_rows = [row for row in COMPLAINTS if row.topic == "extension"]
+    extension_allowed = [row for row in extension_rows if row.action in allowed]
+    decision_form = form_for(extension_allowed[0]) if extension_allowed else None
+
+    identity_actions = [
+        (row.action, form_for(row), row) for row in rows if row.topic == "identity" and row.input != "identity_decision"
+    ]
+    identity_decisions = [row for row in COMPLAINTS if row.input == "identity_decision"]
+    identity_buttons = _decision_buttons(identity_decisions, allowed)
     pending_identity = []
-    if may_decide_identity:
+    if identity_buttons:
         for access in complaint.identity_accesses.filter(
             status=IdentityAccess.Status.PENDING, kind=IdentityAccess.Kind.REQUEST
         ).select_related("user"):
@@ -317,14 +251,20 @@ def _render_detail(
                 form = bound
             else:
                 form = _form(
-                    "grant_identity", complaint, user, initial={"access": access.pk}, auto_id=f"id_%s_{access.pk}"
+                    identity_decisions[0], complaint, user, initial={"access": access.pk}, auto_id=f"id_%s_{access.pk}"
                 )
             pending_identity.append((access, form))
+    identity_visible = complaint_identity_visible(user=user, complaint=complaint)
     own_identity_requests = complaint.identity_accesses.filter(user_id=int(user.pk or 0)).order_by("-requested_at")
 
     # A refused action that is no longer offered keeps the user's input on the page, read-only.
     stale_form = None
-    shown = [*action_forms.values(), *(form for _access, form in pending_identity)]
+    shown = [
+        *(form for _a, form, _r in main_actions),
+        *(form for _a, form, _r in identity_actions),
+        *([decision_form] if decision_form is not None else []),
+        *(form for _access, form in pending_identity),
+    ]
     if bound is not None and not any(form is bound for form in shown):
         stale_form = bound
         # Read-only, not disabled: a disabled field would render its initial value, not the input.
@@ -350,15 +290,15 @@ def _render_detail(
     context = {
         "complaint": complaint,
         "allowed": allowed,
-        "forms": action_forms,
-        "main_actions": [
-            (action, action_forms[action], _action_label(action)) for action in MAIN_ACTIONS if action in action_forms
-        ],
-        "labels": {action: _action_label(action) for action in ACTIONS},
+        "forms": {action: form for action, form, _row in (*main_actions, *identity_actions)},
+        "main_actions": main_actions,
+        "identity_actions": identity_actions,
         "decision_form": decision_form,
+        "extension_buttons": _decision_buttons(extension_rows, allowed),
+        "identity_buttons": identity_buttons,
         "stale_form": stale_form,
         "bound_action": bound.action if bound is not None else "",
-        "stale_label": _action_label(bound.action) if bound is not None else "",
+        "stale_label": COMPLAINTS[bound.action].label if bound is not None else "",
         "identity_visible": identity_visible,
         "pending_identity": pending_identity,
         "own_identity_requests": own_identity_requests,
@@ -366,9 +306,7 @@ def _render_detail(
         "extension_requests": complaint.extension_requests.select_related("requested_by", "decided_by"),
         "timeline": timeline,
         "duplicates": complaint.duplicates.visible_to(user).only("pk", "tracking_code", "title"),
-        "cases": AccountabilityCase.objects.visible_to(user)
-        .filter(complaint=complaint)
-        .select_related("subject_cadre"),
+        "related": related_links(user, complaint),
         "due": due,
         "is_overdue": bool(due and due < now),
         "now": now,
@@ -384,14 +322,15 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTIONS:
+    row = COMPLAINTS.rows.get(action)
+    if row is None or not row.staff:
         raise Http404
     complaint = _visible_complaint(request, pk)
-    form = _form(action, complaint, request.user, data=request.POST)
+    form = _form(row, complaint, request.user, data=request.POST)
     if not form.is_valid():
         messages.error(request, _("The form has errors; please correct them."))
         return _render_detail(request, complaint, bound=form, status=400)
-    service = getattr(services, ACTIONS[action][1])
+    service = COMPLAINTS.service(services, row.action)
     try:
         service(actor=request.user, now=timezone.now(), **form.service_kwargs())
     except DomainError as exc:
@@ -401,105 +340,7 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         messages.error(request, str(exc.message))
         complaint = _visible_complaint(request, pk)
         return _render_detail(request, complaint, bound=form, status=exc.status_code)
-    messages.success(request, _success_message(action, complaint))
+    messages.success(request, row.done % {"code": complaint.tracking_code})
     if Complaint.objects.visible_to(request.user).filter(pk=pk).exists():
         return redirect("complaints:detail", pk=pk)
     return redirect("complaints:queue")
-
-
-# ---------------------------------------------------------------------------------------------
-# The dashboard
-
-
-@register_panels
-def complaint_panels(user: Any) -> list[dict[str, Any]]:
-    """What needs the user's attention among the complaints he may see."""
-    if not roles.is_staff_user(user):
-        return []
-    now = timezone.now()
-    visible = Complaint.objects.visible_to(user)
-    queue = reverse("complaints:queue")
-    open_q = Q(status__in=Complaint.OPEN_STATUSES)
-    totals = visible.aggregate(
-        open=Count("id", filter=open_q),
-        overdue=Count("id", filter=open_q & complaint_overdue_q(now)),
-        submitted=Count("id", filter=Q(status=Complaint.Status.SUBMITTED)),
-    )
-    panels: list[dict[str, Any]] = [
-        {"key": "complaints-open", "label": _("Open complaints"), "count": totals["open"], "url": f"{queue}?open=true"},
-    ]
-    if totals["overdue"]:
-        panels.append(
-            {
-                "key": "complaints-overdue",
-                "label": _("Overdue complaints"),
-                "count": totals["overdue"],
-                "url": f"{queue}?overdue=true",
-                "alert": True,
-            }
-        )
-    cadre = roles.cadre_of(user)
-    if cadre is not None:
-        mine = visible.filter(
-            handler=cadre, status__in=[Complaint.Status.ASSIGNED, Complaint.Status.REVIEW_REQUESTED]
-        ).count()
-        if mine:
-            panels.append(
-                {
-                    "key": "complaints-to-reply",
-                    "label": _("Awaiting your reply"),
-                    "count": mine,
-                    "url": f"{queue}?mine=1",
-                }
-            )
-        to_assign = (
-            visible.filter(status=Complaint.Status.ACCEPTED)
-            .filter(Q(department__head=cadre, responsible_head__isnull=True) | Q(responsible_head=cadre))
-            .count()
-        )
-        if to_assign:
-            panels.append(
-                {
-                    "key": "complaints-to-assign",
-                    "label": _("Awaiting a handler"),
-                    "count": to_assign,
-                    "url": f"{queue}?status=accepted",
-                }
-            )
-    if roles.is_discipline(user):
-        if totals["submitted"]:
-            panels.append(
-                {
-                    "key": "complaints-to-accept",
-                    "label": _("Awaiting acceptance"),
-                    "count": totals["submitted"],
-                    "url": f"{queue}?status=submitted",
-                }
-            )
-        extensions = ExtensionRequest.objects.filter(
-            status=ExtensionRequest.Status.PENDING, complaint__in=visible
-        ).count()
-        if extensions:
-            panels.append(
-                {
-                    "key": "complaints-extensions",
-                    "label": _("Extension requests to decide"),
-                    "count": extensions,
-                    "url": f"{queue}?pending=extension",
-                    "alert": True,
-                }
-            )
-        identity = IdentityAccess.objects.filter(
-            status=IdentityAccess.Status.PENDING, kind=IdentityAccess.Kind.REQUEST, complaint__in=visible
-        ).count()
-        if identity:
-            panels.append(
-                {
-                    "key": "complaints-identity",
-                    "label": _("Identity requests to decide"),
-                    "count": identity,
-                    "url": f"{queue}?pending=identity",
-                    "alert": True,
-                }
-            )
-    return panels

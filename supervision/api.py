@@ -1,5 +1,6 @@
 """/api/v1/cases/: accountability cases. The queryset starts from ``visible_to``: out of scope is
-404. Opening and every transition is a POST that calls one service."""
+404. Opening is a POST to the list; every transition is a POST action made from the transition
+table (``supervision.transitions.CASES``), each calling one service."""
 
 from __future__ import annotations
 
@@ -7,10 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -18,6 +17,7 @@ from rest_framework.serializers import BaseSerializer
 from supervision import services
 from supervision.filters import CaseFilter
 from supervision.models import AccountabilityCase
+from supervision.permissions import case_may_manage
 from supervision.selectors import case_list_for
 from supervision.serializers import (
     CaseDecideSerializer,
@@ -26,7 +26,10 @@ from supervision.serializers import (
     CaseOpenSerializer,
     CaseSerializer,
 )
+from supervision.transitions import CASES, DENIED
+from workstyle.api import error_responses
 from workstyle.errors import NotAllowed
+from workstyle.workflow_api import add_transition_actions
 
 
 class CaseViewSet(
@@ -59,13 +62,11 @@ class CaseViewSet(
         case = self.get_queryset().prefetch_related("events__actor").get(pk=case.pk)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=code)
 
-    def _check_manager(self) -> None:
-        if not services.case_may_manage(self.request.user):
-            raise NotAllowed(_("Only the discipline office may handle accountability cases."))
-
     @extend_schema(request=CaseOpenSerializer, responses={201: CaseDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self._check_manager()
+        # The role first: others learn nothing from how their input would have been judged.
+        if not case_may_manage(request.user):
+            raise NotAllowed(DENIED)
         serializer = CaseOpenSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -80,44 +81,12 @@ class CaseViewSet(
         )
         return self._detail(case, status.HTTP_201_CREATED)
 
-    @extend_schema(request=CaseNoteSerializer, responses={200: CaseDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def investigate(self, request: Request, pk: Any = None) -> Response:
-        case = self.get_object()
-        self._check_manager()
-        serializer = CaseNoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        case = services.case_investigate(
-            actor=request.user, case=case, note=serializer.validated_data["note"], now=timezone.now()
-        )
-        return self._detail(case)
 
-    @extend_schema(request=CaseDecideSerializer, responses={200: CaseDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def decide(self, request: Request, pk: Any = None) -> Response:
-        case = self.get_object()
-        self._check_manager()
-        serializer = CaseDecideSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        case = services.case_decide(
-            actor=request.user,
-            case=case,
-            forms=data["forms"],
-            decision_date=data["decision_date"],
-            text=data["text"],
-            now=timezone.now(),
-        )
-        return self._detail(case)
-
-    @extend_schema(request=CaseNoteSerializer, responses={200: CaseDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: Any = None) -> Response:
-        case = self.get_object()
-        self._check_manager()
-        serializer = CaseNoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        case = services.case_close(
-            actor=request.user, case=case, note=serializer.validated_data["note"], now=timezone.now()
-        )
-        return self._detail(case)
+add_transition_actions(
+    CaseViewSet,
+    CASES,
+    services=services,
+    inputs={"note": CaseNoteSerializer, "decision": CaseDecideSerializer},
+    outputs={"": (lambda view, case, result: view._detail(case), CaseDetailSerializer)},
+    errors=error_responses("case"),
+)

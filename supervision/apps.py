@@ -8,4 +8,4 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the notification kinds and the dashboard panels of this app.
-        from supervision import notifications, views  # noqa: F401
+        from supervision import notifications, related, transitions, views  # noqa: F401

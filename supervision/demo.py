@@ -16,6 +16,7 @@ from django.utils import timezone
 from cadres.models import Cadre, Unit
 from supervision import services
 from supervision.models import AccountabilityCase
+from workstyle.roles import Actor
 
 Source = AccountabilityCase.Source
 Status = AccountabilityCase.Status
@@ -74,7 +75,7 @@ CASES = [
 _ORDER = [Status.OPENED, Status.INVESTIGATING, Status.DECIDED, Status.CLOSED]
 
 
-def _advance(case: AccountabilityCase, spec: DemoCase, *, actor: object, now: datetime) -> AccountabilityCase:
+def _advance(case: AccountabilityCase, spec: DemoCase, *, actor: Actor, now: datetime) -> AccountabilityCase:
     """Take the case through the services up to the status the demo wants."""
     opened = now - timedelta(days=spec.opened_days_ago)
     target = _ORDER.index(AccountabilityCase.Status(spec.status))

@@ -57,6 +57,9 @@ class CaseNoteForm(djforms.Form):
         label=_("note"), widget=djforms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
 
+    def __init__(self, *args: Any, case: AccountabilityCase | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
 
 class CaseDecideForm(djforms.Form):
     forms = djforms.MultipleChoiceField(
@@ -74,3 +77,7 @@ class CaseDecideForm(djforms.Form):
         self.fields["forms"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in AccountabilityCase.Form.choices if value in allowed
         ]
+
+
+# The page form of each input shape the transition table names (``Transition.input``).
+ACTION_FORMS: dict[str, type[Any]] = {"note": CaseNoteForm, "decision": CaseDecideForm}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -116,14 +116,10 @@ class AccountabilityCase(models.Model):
 
 
 class CaseEvent(EventBase):
-    case = models.ForeignKey(AccountabilityCase, on_delete=models.PROTECT, related_name="events")
+    """One entry of a case's timeline; verbs and their labels come from
+    ``supervision.transitions.CASES``."""
 
-    VERBS: ClassVar[dict[str, Any]] = {
-        "open": _("opened"),
-        "investigate": _("investigation started"),
-        "decide": _("decided"),
-        "close": _("closed"),
-    }
+    case = models.ForeignKey(AccountabilityCase, on_delete=models.PROTECT, related_name="events")
 
     class Meta(EventBase.Meta):
         verbose_name = _("case event")

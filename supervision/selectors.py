@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from supervision.models import AccountabilityCase
-from supervision.services import case_may_manage
+from supervision.transitions import CASES
+from workstyle.roles import Actor
 
 Status = AccountabilityCase.Status
 OPEN_STATUSES = (Status.OPENED, Status.INVESTIGATING)
@@ -20,15 +21,9 @@ def case_list_for(*, user: Any) -> QuerySet[AccountabilityCase]:
     )
 
 
-def case_allowed_actions(*, user: Any, case: AccountabilityCase) -> list[str]:
-    """The transitions this user may make on this case now."""
-    if not case_may_manage(user):
-        return []
-    return {
-        Status.OPENED: ["investigate", "close"],
-        Status.INVESTIGATING: ["decide", "close"],
-        Status.DECIDED: ["close"],
-    }.get(AccountabilityCase.Status(case.status), [])
+def case_allowed_actions(*, user: Actor, case: AccountabilityCase) -> list[str]:
+    """The transitions this user may make on this case now, read from the transition table."""
+    return CASES.allowed_actions(user=user, obj=case)
 
 
 def case_open_counts(*, user: Any) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """Accountability cases: open → investigating → decided → closed (the Party's 2019 Accountability
-Regulations). Every change is one function here; each writes its CaseEvent in its transaction."""
+Regulations). Opening is ``case_open``; every later change is a row of ``supervision.transitions.CASES``
+performed through ``CASES.step`` (lock, start state, actor, event in one transaction)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import AccountabilityCase, CaseEvent
-from workstyle import roles
-from workstyle.errors import InvalidInput, NotAllowed, TransitionError
+from supervision.permissions import case_may_manage
+from supervision.transitions import CASES, DENIED
+from workstyle.errors import InvalidInput, NotAllowed
+from workstyle.roles import Actor
 
 Form = AccountabilityCase.Form
 Status = AccountabilityCase.Status
@@ -36,21 +39,6 @@ CADRE_FORMS: frozenset[str] = frozenset(
 )
 
 
-def case_may_manage(user: Any) -> bool:
-    """Opening and deciding cases is the discipline office's business (DESIGN §1)."""
-    return bool(getattr(user, "is_superuser", False)) or roles.is_discipline(user)
-
-
-def _check_actor(actor: Any) -> None:
-    # None is the system (the escalation sweep).
-    if actor is not None and not case_may_manage(actor):
-        raise NotAllowed(_("Only the discipline office may handle accountability cases."))
-
-
-def _actor_id(actor: Any) -> int | None:
-    return getattr(actor, "pk", None)
-
-
 def case_allowed_forms(case: AccountabilityCase) -> frozenset[str]:
     """The forms that fit the case's subject: organization forms for a unit, cadre forms for a cadre."""
     forms: frozenset[str] = frozenset()
@@ -63,7 +51,7 @@ def case_allowed_forms(case: AccountabilityCase) -> frozenset[str]:
 
 def case_open(
     *,
-    actor: Any,
+    actor: Actor,
     source: str,
     allegation: str,
     now: datetime,
@@ -71,8 +59,10 @@ def case_open(
     subject_unit: Any = None,
     complaint: Any = None,
 ) -> AccountabilityCase:
-    """Open a case against one subject: a cadre, or a unit's party organization."""
-    _check_actor(actor)
+    """Open a case against one subject: a cadre, or a unit's party organization. ``actor`` None is
+    the system."""
+    if actor is not None and not case_may_manage(actor):
+        raise NotAllowed(DENIED)
     errors: dict[str, list[Any]] = {}
     if source not in AccountabilityCase.Source.values:
         errors["source"] = [_("Unknown source.")]
@@ -95,7 +85,7 @@ def case_open(
                 status=Status.OPENED,
                 opened_at=now,
             )
-            CaseEvent.objects.create(case=case, at=now, actor_id=_actor_id(actor), verb="open", to_state=Status.OPENED)
+            CASES.record(case, actor=actor, verb="open", now=now, to_state=Status.OPENED)
     except IntegrityError as exc:
         if "one_escalation_case_per_complaint" in str(exc):
             raise InvalidInput(
@@ -157,41 +147,18 @@ def case_open_for_escalations(*, drafts: Sequence[EscalationCase], now: datetime
     return {int(case.complaint_id): case for case in cases if case.complaint_id is not None}
 
 
-def _lock(case: AccountabilityCase, *, allowed_from: Sequence[str]) -> AccountabilityCase:
-    """The case's row, locked, checked to be in a state the change starts from."""
-    locked = AccountabilityCase.objects.select_for_update().get(pk=case.pk)
-    if locked.status not in allowed_from:
-        raise TransitionError(
-            _("The case is %(status)s; this is not possible now.") % {"status": locked.get_status_display()}
-        )
-    return locked
-
-
-def case_investigate(*, actor: Any, case: AccountabilityCase, now: datetime, note: str = "") -> AccountabilityCase:
-    _check_actor(actor)
-    with transaction.atomic():
-        locked = _lock(case, allowed_from=[Status.OPENED])
-        locked.status = Status.INVESTIGATING
-        locked.save(update_fields=["status"])
-        CaseEvent.objects.create(
-            case=locked,
-            at=now,
-            actor_id=_actor_id(actor),
-            verb="investigate",
-            from_state=Status.OPENED,
-            to_state=Status.INVESTIGATING,
-            note=note.strip(),
-        )
-    return locked
+def case_investigate(*, actor: Actor, case: AccountabilityCase, now: datetime, note: str = "") -> AccountabilityCase:
+    with CASES.step("investigate", actor=actor, obj=case, now=now) as step:
+        step.save(note=note.strip())
+    return step.obj
 
 
 def case_decide(
-    *, actor: Any, case: AccountabilityCase, forms: Sequence[str], decision_date: date, text: str, now: datetime
+    *, actor: Actor, case: AccountabilityCase, forms: Sequence[str], decision_date: date, text: str, now: datetime
 ) -> AccountabilityCase:
     """Record the accountability decision: one or more forms that fit the subject, its date and text."""
-    _check_actor(actor)
-    with transaction.atomic():
-        locked = _lock(case, allowed_from=[Status.INVESTIGATING])
+    with CASES.step("decide", actor=actor, obj=case, now=now) as step:
+        locked = step.obj
         chosen = list(dict.fromkeys(forms or ()))
         allowed = case_allowed_forms(locked)
         errors: dict[str, list[Any]] = {}
@@ -217,44 +184,23 @@ def case_decide(
         if errors:
             raise InvalidInput(_("The decision cannot be recorded."), errors=errors)
         # Keep the order of the Regulations, whatever order the forms were ticked in.
-        locked.decision_forms = [f for f in Form.values if f in chosen]
-        locked.decision_date = decision_date
-        locked.decision_text = text.strip()
-        locked.status = Status.DECIDED
-        locked.save(update_fields=["decision_forms", "decision_date", "decision_text", "status"])
-        CaseEvent.objects.create(
-            case=locked,
-            at=now,
-            actor_id=_actor_id(actor),
-            verb="decide",
-            from_state=Status.INVESTIGATING,
-            to_state=Status.DECIDED,
-            data={"forms": locked.decision_forms, "decision_date": decision_date.isoformat()},
+        ordered = [f for f in Form.values if f in chosen]
+        step.save(
+            decision_forms=ordered,
+            decision_date=decision_date,
+            decision_text=text.strip(),
+            data={"forms": ordered, "decision_date": decision_date.isoformat()},
         )
     return locked
 
 
-def case_close(*, actor: Any, case: AccountabilityCase, now: datetime, note: str = "") -> AccountabilityCase:
+def case_close(*, actor: Actor, case: AccountabilityCase, now: datetime, note: str = "") -> AccountabilityCase:
     """Close a decided case; a case closed before any decision (no grounds found) needs a reason."""
-    _check_actor(actor)
-    with transaction.atomic():
-        locked = _lock(case, allowed_from=[Status.OPENED, Status.INVESTIGATING, Status.DECIDED])
-        if locked.status != Status.DECIDED and not note.strip():
+    with CASES.step("close", actor=actor, obj=case, now=now) as step:
+        if step.obj.status != Status.DECIDED and not note.strip():
             raise InvalidInput(
                 _("The case cannot be closed."),
                 errors={"note": [_("Say why the case is closed without a decision.")]},
             )
-        from_state = locked.status
-        locked.status = Status.CLOSED
-        locked.closed_at = now
-        locked.save(update_fields=["status", "closed_at"])
-        CaseEvent.objects.create(
-            case=locked,
-            at=now,
-            actor_id=_actor_id(actor),
-            verb="close",
-            from_state=from_state,
-            to_state=Status.CLOSED,
-            note=note.strip(),
-        )
-    return locked
+        step.save(closed_at=now, note=note.strip())
+    return step.obj

@@ -9,7 +9,6 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_open, name="case_open"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
-    path("cases/<int:pk>/investigate/", views.case_investigate, name="case_investigate"),
-    path("cases/<int:pk>/decide/", views.case_decide, name="case_decide"),
-    path("cases/<int:pk>/close/", views.case_close, name="case_close"),
+    # One route per action of the transition table: /cases/<pk>/investigate/, …/decide/, …/close/.
+    path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
 ]

@@ -8,12 +8,22 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from workstyle import roles
 from workstyle.errors import DomainError
+
+
+class IsStaffUser(permissions.BasePermission):
+    """The workbench's audience: office staff, or a cadre with an account."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return roles.is_staff_user(request.user)
 
 
 class Pagination(PageNumberPagination):
@@ -54,8 +64,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def error_responses(thing: str) -> dict[int, OpenApiResponse]:
+    """The error answers of an action on ``thing`` (e.g. "complaint"), for the schema."""
+    from workstyle.serializers import ErrorSerializer
+
+    return {
+        400: OpenApiResponse(ErrorSerializer, description="Invalid input, with field errors."),
+        403: OpenApiResponse(ErrorSerializer, description="The caller may not do this."),
+        404: OpenApiResponse(ErrorSerializer, description=f"No such {thing} the caller may see."),
+        409: OpenApiResponse(ErrorSerializer, description=f"Not possible in the {thing}'s present state."),
+    }
+
+
 def domain_response(exc: DomainError) -> Response:
     return Response({"message": str(exc.message), "errors": exc.errors}, status=exc.status_code)
 
 
-__all__ = ["Pagination", "domain_response", "exception_handler", "status"]
+__all__ = ["IsStaffUser", "Pagination", "domain_response", "exception_handler", "status"]

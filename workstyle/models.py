@@ -32,7 +32,7 @@ class EventBase(models.Model):
     note = models.TextField(_("note"), blank=True, default="")
     data = models.JSONField(_("data"), default=dict, blank=True)
 
-    # Verbs a concrete event model knows, with their labels, for display.
+    # Labels of verbs of a timeline that no workflow writes (a workflow's table labels its own).
     VERBS: ClassVar[dict[str, Any]] = {}
 
     class Meta:
@@ -44,7 +44,10 @@ class EventBase(models.Model):
 
     @property
     def verb_label(self) -> str:
-        return str(self.VERBS.get(self.verb, self.verb))
+        from workstyle.workflow import event_verb_label
+
+        label = event_verb_label(type(self), self.verb)
+        return str(label if label is not None else self.VERBS.get(self.verb, self.verb))
 
 
 class AuditEvent(EventBase):

@@ -1,6 +1,16 @@
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from workstyle.models import Notification
+
+# Every error answer: a message and the field errors (workstyle.api.exception_handler).
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "message": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):

@@ -12,7 +12,8 @@ from rest_framework.test import APIClient
 
 from complaints import services
 from complaints.models import Complaint
-from complaints.selectors import complaint_allowed_actions, complaint_head
+from complaints.permissions import complaint_head
+from complaints.selectors import complaint_allowed_actions
 from tests.factories.complaints import (
     complaint_in_state,
 )

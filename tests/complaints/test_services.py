@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,9 +16,18 @@ from django.test import override_settings
 from complaints import services
 from complaints.models import Category, CategoryPolicy, Complaint, ComplaintEvent, ExtensionRequest, IdentityAccess
 from complaints.selectors import complaint_allowed_actions, complaint_list_overdue
+from complaints.transitions import COMPLAINTS
+from tests.complaints.workflow_cast import (
+    MAY,
+    NOW,
+    ROLES,
+    T0,
+    World,
+    set_up,
+    take_row,
+)
 from tests.factories.complaints import (
     COMPLAINANT,
-    ComplaintFactory,
     complaint_in_state,
     policy_row,
 )
@@ -28,10 +35,9 @@ from tests.factories.org import CadreFactory, UserFactory
 from workstyle.deadlines import due_after
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
 from workstyle.models import Notification, OutboxEmail
+from workstyle.workflow import Transition
 
 CN = ZoneInfo("Asia/Shanghai")
-T0 = dt.datetime(2025, 3, 3, 10, 0, tzinfo=CN)  # a Monday, far from any holiday
-NOW = T0 + dt.timedelta(hours=2)
 S = Complaint.Status
 STATES = [s.value for s in S]
 
@@ -41,202 +47,70 @@ def set_policy(category: str, **limits: int) -> None:
     CategoryPolicy.objects.filter(category=category).update(**limits)
 
 
-@dataclass
-class World:
-    org: Any
-    discipline: Any
-    orgdept: Any
-    superuser: Any
-    spare: Any  # another cadre of the office, a second possible handler
-
-    def actor(self, role: str) -> Any:
-        return {
-            "discipline": self.discipline,
-            "orgdept": self.orgdept,
-            "superuser": self.superuser,
-            "head": self.org.head.user,
-            "handler": self.org.cadre.user,
-            "other": self.org.other.user,
-            "bureau_head": self.org.bureau_head.user,
-            "system": None,
-        }[role]
-
-    def complaint(self, status: str, **kwargs: Any) -> Complaint:
-        return complaint_in_state(
-            status, department=self.org.office, handler=self.org.cadre, discipline=self.discipline, now=T0, **kwargs
-        )
+def test_the_rules_name_every_action_of_the_table() -> None:
+    assert set(MAY) == {row.action for row in COMPLAINTS}
 
 
-@pytest.fixture
-def world(org: Any, discipline_user: Any, orgdept_user: Any) -> World:
-    superuser = UserFactory(username="root-t", is_superuser=True, is_staff=True)
-    spare = CadreFactory(department=org.office, name="周科员", user=UserFactory(username="spare-t"))
-    return World(org, discipline_user, orgdept_user, superuser, spare)
-
-
-def _pending_extension(world: World, complaint: Complaint) -> None:
-    if complaint.status in (S.ACCEPTED, S.ASSIGNED):
-        services.complaint_request_extension(
-            actor=world.actor("head"), complaint=complaint, days=10, reason="需调取档案", now=T0
-        )
-
-
-@dataclass
-class Transition:
-    allowed_states: tuple[str, ...]
-    role: str  # a role that may do it
-    call: Callable[[World, Complaint, Any], Any]
-    to_state: str | None  # None: the status does not change
-    setup: Callable[[World, Complaint], None] | None = None
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "accept": Transition(
-        ("submitted",),
-        "discipline",
-        lambda w, c, a: services.complaint_accept(actor=a, complaint=c, department=w.org.records, now=NOW),
-        "accepted",
-    ),
-    "reject": Transition(
-        ("submitted",),
-        "discipline",
-        lambda w, c, a: services.complaint_reject(actor=a, complaint=c, reason="不属于作风问题", now=NOW),
-        "rejected",
-    ),
-    "assign": Transition(
-        ("accepted", "assigned"),
-        "head",
-        lambda w, c, a: services.complaint_assign(actor=a, complaint=c, handler=w.spare, now=NOW),
-        "assigned",
-    ),
-    "request_extension": Transition(
-        ("accepted", "assigned"),
-        "head",
-        lambda w, c, a: services.complaint_request_extension(actor=a, complaint=c, days=20, reason="情况复杂", now=NOW),
-        None,
-    ),
-    "approve_extension": Transition(
-        ("accepted", "assigned"),
-        "discipline",
-        lambda w, c, a: services.complaint_approve_extension(actor=a, complaint=c, now=NOW),
-        None,
-        _pending_extension,
-    ),
-    "refuse_extension": Transition(
-        ("accepted", "assigned"),
-        "discipline",
-        lambda w, c, a: services.complaint_refuse_extension(actor=a, complaint=c, now=NOW),
-        None,
-        _pending_extension,
-    ),
-    "reply": Transition(
-        ("accepted", "assigned"),
-        "head",
-        lambda w, c, a: services.complaint_reply(actor=a, complaint=c, text="已整改到位。", now=NOW),
-        "replied",
-    ),
-    "reply_review": Transition(
-        ("review_requested",),
-        "handler",
-        lambda w, c, a: services.complaint_reply_review(actor=a, complaint=c, text="复查后维持原答复。", now=NOW),
-        "review_replied",
-    ),
-    "close": Transition(
-        ("replied", "review_replied"),
-        "discipline",
-        lambda w, c, a: services.complaint_close(actor=a, complaint=c, now=NOW),
-        "closed",
-    ),
-    "merge": Transition(
-        ("submitted", "accepted", "assigned"),
-        "discipline",
-        lambda w, c, a: services.complaint_merge(actor=a, complaint=c, into=ComplaintFactory(submitted_at=T0), now=NOW),
-        "withdrawn",
-    ),
-    "feedback": Transition(
-        ("replied", "review_requested", "review_replied", "closed"),
-        "system",
-        lambda w, c, a: services.complaint_feedback(complaint=c, satisfied=False, comment="不满意", now=NOW),
-        None,
-    ),
-    "request_review": Transition(
-        ("replied", "closed"),
-        "system",
-        lambda w, c, a: services.complaint_request_review(complaint=c, reason="答复不实", now=NOW),
-        "review_requested",
-    ),
-    "reveal_identity": Transition(
-        tuple(STATES),
-        "discipline",
-        lambda w, c, a: services.complaint_reveal_identity(actor=a, complaint=c, reason="需要核实", now=NOW),
-        None,
-    ),
-}
+def _doer(row: Transition) -> str:
+    """A role that may take the action in every state it starts from."""
+    return next(role for role in ("discipline", "superuser", "head", "handler", "system") if role in MAY[row.action])
 
 
 @pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("name", list(TRANSITIONS))
+@pytest.mark.parametrize("name", [row.action for row in COMPLAINTS])
 def test_each_transition_from_each_state(world: World, name: str, state: str) -> None:
-    transition = TRANSITIONS[name]
+    row = COMPLAINTS[name]
     complaint = world.complaint(state)
-    if transition.setup:
-        transition.setup(world, complaint)
+    set_up(world, row, complaint)
     events_before = complaint.events.count()
-    if state in transition.allowed_states:
-        transition.call(world, complaint, world.actor(transition.role))
+    actor = world.actor(_doer(row))
+    if state in row.sources:
+        take_row(world, row, complaint, actor)
         complaint.refresh_from_db()
-        assert complaint.status == (transition.to_state or state)
+        assert complaint.status == (row.target or state)
         assert complaint.events.count() > events_before
-        assert complaint.events.order_by("-id").first().verb == name
+        assert complaint.events.order_by("-id").first().verb == row.event_verb
     else:
         with pytest.raises(TransitionError):
-            transition.call(world, complaint, world.actor(transition.role))
+            take_row(world, row, complaint, actor)
         complaint.refresh_from_db()
         assert complaint.status == state
         assert complaint.events.count() == events_before
 
 
-ROLES = ["discipline", "orgdept", "superuser", "head", "handler", "other", "bureau_head", "system"]
-MAY = {
-    "accept": {"discipline"},
-    "reject": {"discipline"},
-    "assign": {"head"},
-    "request_extension": {"head"},
-    "approve_extension": {"discipline"},
-    "refuse_extension": {"discipline"},
-    "reply": {"head", "handler"},
-    "reply_review": {"head", "handler"},
-    "close": {"discipline", "head"},
-    "merge": {"discipline"},
-    "reveal_identity": {"discipline"},
-}
-
-
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", list(MAY))
+@pytest.mark.parametrize("name", [row.action for row in COMPLAINTS if row.staff])
 def test_each_transition_by_each_role(world: World, name: str, role: str) -> None:
-    transition = TRANSITIONS[name]
-    state = transition.allowed_states[-1] if name != "accept" else "submitted"
-    if name == "reveal_identity":
-        state = "assigned"
+    row = COMPLAINTS[name]
+    # A state it starts from in which the department's people see the complaint.
+    state = S.ASSIGNED if S.ASSIGNED in row.sources else row.sources[-1]
     complaint = world.complaint(state)
-    if transition.setup:
-        transition.setup(world, complaint)
+    set_up(world, row, complaint)
     actor = world.actor(role)
     if name == "close" and role == "system":
         # The system closes on its own rule (test_the_system_closes_only_after_the_review_window).
         with pytest.raises(TransitionError):
-            transition.call(world, complaint, actor)
+            take_row(world, row, complaint, actor)
         return
     allowed = complaint_allowed_actions(user=actor, complaint=complaint) if actor is not None else []
     if role in MAY[name]:
         assert name in allowed
-        transition.call(world, complaint, actor)
+        take_row(world, row, complaint, actor)
     else:
         assert name not in allowed
         with pytest.raises(NotAllowed):
-            transition.call(world, complaint, actor)
+            take_row(world, row, complaint, actor)
         assert Complaint.objects.get(pk=complaint.pk).status == state
+
+
+@pytest.mark.parametrize("name", [row.action for row in COMPLAINTS if not row.staff])
+def test_the_complainants_actions_are_never_offered_to_staff(world: World, name: str) -> None:
+    complaint = world.complaint(COMPLAINTS[name].sources[0])
+    for role in ROLES[:-1]:
+        actor = world.actor(role)
+        assert name not in complaint_allowed_actions(user=actor, complaint=complaint)
+        with pytest.raises(NotAllowed):
+            COMPLAINTS.check(name, actor=actor, obj=complaint, now=NOW)
 
 
 # --- submission --------------------------------------------------------------------------------------

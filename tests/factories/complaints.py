@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from complaints import codes, services
 from complaints.models import Category, CategoryPolicy, Complaint
-from complaints.selectors import complaint_head
+from complaints.permissions import complaint_head
+from complaints.transitions import COMPLAINTS
 from tests.factories.org import CadreFactory, UserFactory
+from workstyle.workflow import Transition
 
 COMPLAINANT = {
     "complainant_name": "张投诉",
@@ -54,18 +56,61 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
         return complaint
 
 
-# The order a complaint goes through; a state is reached by walking this path.
-_PATH = {
-    "submitted": [],
-    "rejected": ["reject"],
-    "withdrawn": ["merge"],
-    "accepted": ["accept"],
-    "assigned": ["accept", "assign"],
-    "replied": ["accept", "assign", "reply"],
-    "review_requested": ["accept", "assign", "reply", "request_review"],
-    "review_replied": ["accept", "assign", "reply", "request_review", "reply_review"],
-    "closed": ["accept", "assign", "reply", "close"],
-}
+def action_inputs(
+    row: Transition, complaint: Complaint, *, department: Any, handler: Any, now: datetime
+) -> dict[str, Any]:
+    """Valid input of a transition row, by the shape of its input (``Transition.input``)."""
+    shape = row.input
+    if shape == "department":
+        return {"department": department}
+    if shape == "handler":
+        return {"handler": handler}
+    if shape == "reason":
+        return {"reason": "不属于受理范围" if row.target == Complaint.Status.REJECTED else "整改不到位"}
+    if shape == "text":
+        return {"text": "已核实并整改。" if row.target == Complaint.Status.REPLIED else "复查属实。"}
+    if shape == "into":
+        return {"into": ComplaintFactory(submitted_at=now)}
+    if shape == "extension":
+        return {"days": 10, "reason": "需调取档案"}
+    if shape == "note":
+        return {"note": ""}
+    if shape == "feedback":
+        return {"satisfied": True, "comment": ""}
+    if shape == "cadre":
+        return {"cadre": CadreFactory(department=department)}
+    if shape == "identity_decision":
+        return {"access": complaint.identity_accesses.filter(status="pending").first(), "note": ""}
+    if shape == "":
+        return {}
+    raise ValueError(f"no sample input for {shape!r}")
+
+
+def row_actor(row: Transition, complaint: Complaint, *, discipline: Any, handler: Any, now: datetime) -> Any:
+    """The first of the complaint's people whom the row lets act: its handler, its head, the
+    discipline office, else nobody (the complainant, the system)."""
+    head = complaint_head(complaint)
+    candidates = [
+        handler.user if handler is not None and handler.user_id else None,
+        head.user if head is not None and head.user_id else None,
+        discipline,
+    ]
+    for candidate in candidates:
+        if candidate is not None and COMPLAINTS.can(row.action, actor=candidate, obj=complaint, now=now):
+            return candidate
+    if not row.staff:
+        return None
+    if head is not None and head.user_id is None:
+        raise ValueError("the department's head needs a user account")
+    raise ValueError(f"nobody of this complaint may {row.action}")
+
+
+def take(row: Transition, complaint: Complaint, *, actor: Any, now: datetime, **inputs: Any) -> Any:
+    """Call the row's service as the workbench and the public side do."""
+    service = COMPLAINTS.service(services, row.action)
+    if row.staff:
+        return service(actor=actor, complaint=complaint, now=now, **inputs)
+    return service(complaint=complaint, now=now, **inputs)
 
 
 def discipline_actor() -> Any:
@@ -92,8 +137,9 @@ def complaint_in_state(
     The access key is on ``complaint.access_key``."""
     now = now or timezone.now()
     discipline = discipline or discipline_actor()
-    steps = _PATH[status]
-    if "accept" in steps and department is None:
+    # Through the handler's assignment wherever that lies on the way, as most complaints go.
+    steps = COMPLAINTS.path(status, via=(Complaint.Status.ASSIGNED,))
+    if any(COMPLAINTS[action].input == "department" for action in steps) and department is None:
         raise ValueError("a routed state needs a department")
     contacts = {} if anonymous else dict(COMPLAINANT)
     complaint, key = services.complaint_submit(
@@ -110,44 +156,18 @@ def complaint_in_state(
     if accused_cadre is not None and complaint.accused_cadre_id != accused_cadre.pk:
         # As staff would: the public only names a cadre.
         complaint = services.complaint_link_accused(actor=discipline, complaint=complaint, cadre=accused_cadre, now=now)
-    for step in steps:
-        if step == "reject":
-            complaint = services.complaint_reject(
-                actor=discipline, complaint=complaint, reason="不属于受理范围", now=now
-            )
-        elif step == "merge":
-            target = ComplaintFactory(submitted_at=now)
-            complaint = services.complaint_merge(actor=discipline, complaint=complaint, into=target, now=now)
-        elif step == "accept":
-            complaint = services.complaint_accept(actor=discipline, complaint=complaint, department=department, now=now)
-        elif step == "assign":
-            head = complaint_head(complaint)
-            actor = head.user if head is not None and head.user_id else discipline
-            if head is not None and head.user_id is None:
-                raise ValueError("the department's head needs a user account to assign")
-            if handler is None:
-                handler = CadreFactory(department=department)
-            complaint = services.complaint_assign(actor=actor, complaint=complaint, handler=handler, now=now)
-        elif step == "reply":
-            actor = handler.user if handler.user_id else _head_user(complaint, discipline)
-            complaint = services.complaint_reply(actor=actor, complaint=complaint, text="已核实并整改。", now=now)
-        elif step == "request_review":
-            complaint = services.complaint_request_review(complaint=complaint, reason="整改不到位", now=now)
-        elif step == "reply_review":
-            actor = handler.user if handler.user_id else _head_user(complaint, discipline)
-            complaint = services.complaint_reply_review(actor=actor, complaint=complaint, text="复查属实。", now=now)
-        elif step == "close":
-            complaint = services.complaint_close(actor=discipline, complaint=complaint, now=now)
+    for action in steps:
+        row = COMPLAINTS[action]
+        if row.input == "handler" and handler is None:
+            handler = CadreFactory(department=department)
+        inputs = action_inputs(row, complaint, department=department, handler=handler, now=now)
+        actor = row_actor(row, complaint, discipline=discipline, handler=handler, now=now)
+        complaint = take(row, complaint, actor=actor, now=now, **inputs)
     if fields:
         Complaint.objects.filter(pk=complaint.pk).update(**fields)
         complaint.refresh_from_db()
     complaint.access_key = key
     return complaint
-
-
-def _head_user(complaint: Complaint, discipline: Any) -> Any:
-    head = complaint_head(complaint)
-    return head.user if head is not None and head.user_id else discipline
 
 
 def policy_row(category: str) -> CategoryPolicy:

@@ -10,6 +10,8 @@ import pytest
 
 from supervision import services
 from supervision.models import AccountabilityCase, CaseEvent
+from supervision.selectors import case_allowed_actions
+from supervision.transitions import CASES
 from tests.flows.overdue import make_complaint
 from tests.supervision.conftest import NOW
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
@@ -221,3 +223,50 @@ def test_closing_without_a_decision_needs_a_reason(cadre_case: Case, discipline_
 def test_the_system_may_open_cases(org: Any) -> None:
     case = services.case_open(actor=None, source=Case.Source.OTHER, allegation="x", subject_unit=org.bureau, now=NOW)
     assert CaseEvent.objects.get(case=case).actor is None
+
+
+# --- the case workflow's table ---------------------------------------------------------------------
+
+CASE_INPUTS: dict[str, dict[str, Any]] = {
+    "note": {"note": "查无实据，不予问责。"},
+    "decision": {"forms": [Form.ADMONISHMENT], "decision_date": TODAY, "text": "诫勉。"},
+}
+PATH_TO = {state: CASES.path(state) for state in S.values}
+
+
+def _case_in(state: str, case: Case, actor: Any) -> Case:
+    for action in PATH_TO[state]:
+        row = CASES[action]
+        case = CASES.service(services, action)(actor=actor, case=case, now=NOW, **CASE_INPUTS[row.input])
+    return case
+
+
+@pytest.mark.parametrize("state", S.values)
+@pytest.mark.parametrize("action", [row.action for row in CASES])
+def test_each_case_transition_from_each_state(cadre_case: Case, discipline_user: Any, action: str, state: str) -> None:
+    row = CASES[action]
+    case = _case_in(state, cadre_case, discipline_user)
+    before = CaseEvent.objects.filter(case=case).count()
+    service = CASES.service(services, action)
+    if state in row.sources:
+        case = service(actor=discipline_user, case=case, now=NOW, **CASE_INPUTS[row.input])
+        assert case.status == row.target
+        assert CaseEvent.objects.filter(case=case).order_by("-id").first().verb == row.event_verb
+    else:
+        with pytest.raises(TransitionError):
+            service(actor=discipline_user, case=case, now=NOW, **CASE_INPUTS[row.input])
+        assert CaseEvent.objects.filter(case=case).count() == before
+
+
+@pytest.mark.parametrize("who", ["orgdept", "cadre", "system"])
+@pytest.mark.parametrize("action", [row.action for row in CASES])
+def test_only_the_discipline_office_takes_case_actions(
+    cadre_case: Case, org: Any, orgdept_user: Any, discipline_user: Any, action: str, who: str
+) -> None:
+    row = CASES[action]
+    case = _case_in(row.sources[-1], cadre_case, discipline_user)
+    actor = {"orgdept": orgdept_user, "cadre": org.cadre.user, "system": None}[who]
+    assert action not in case_allowed_actions(user=actor, case=case)
+    assert action in case_allowed_actions(user=discipline_user, case=case)
+    with pytest.raises(NotAllowed):
+        CASES.service(services, action)(actor=actor, case=case, now=NOW, **CASE_INPUTS[row.input])

@@ -1,0 +1,320 @@
+"""The complaint workflow, declared once. Each row is an action: the states it starts from, the state
+it leads to, who may take it, what else must hold, its event. The services (``complaint_<action>``)
+perform the rows through ``COMPLAINTS.step``; the workbench's buttons, the API's actions and
+``complaint_allowed_actions`` read the rows; so do the test fixtures and the state × action tests.
+
+Time limits and who answers: the State Council's 2022 Regulations on Letters and Visits (arts. 22,
+32, 35) and the city's opinions on work style (see ``docs/RULES.md``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from complaints import permissions as p
+from complaints.models import Complaint, ComplaintEvent, ExtensionRequest, IdentityAccess
+from workstyle.workflow import Guard, Transition, Who, Workflow
+
+S = Complaint.Status
+
+# --- who ---------------------------------------------------------------------------------------------
+
+DISCIPLINE = Who("discipline", p.complaint_is_discipline)
+HEAD = Who("head", p.complaint_is_head)
+HANDLER = Who("handler", p.complaint_is_handler)
+# The discipline office answers itself for a complaint nobody in the line may handle (recusal).
+OFFICE_IN_CHARGE = Who("office_in_charge", p.complaint_is_office_in_charge)
+STAFF_WORKING_IT = Who("staff_working_it", p.complaint_may_request_identity)
+COMPLAINANT = Who("complainant", p.complainant, staff=False)
+SYSTEM = Who("system", lambda actor, _complaint: actor is None, staff=False)
+
+# --- guards ------------------------------------------------------------------------------------------
+
+NOT_EXTENDED = Guard(
+    "not_extended", lambda c, actor, now: not c.extended, _("The complaint was already extended once.")
+)
+NO_PENDING_EXTENSION = Guard(
+    "no_pending_extension",
+    lambda c, actor, now: not c.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists(),
+    _("An extension request is already waiting for a decision."),
+)
+PENDING_EXTENSION = Guard(
+    "pending_extension",
+    lambda c, actor, now: c.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists(),
+    _("No extension request is waiting for a decision."),
+)
+CONTACTS_KEPT = Guard(
+    "contacts_kept",
+    lambda c, actor, now: c.contacts_erased_at is None,
+    _("The complainant's contact details were erased."),
+)
+NO_OWN_IDENTITY_REQUEST = Guard(
+    "no_own_identity_request",
+    lambda c, actor, now: (
+        not c.identity_accesses.filter(
+            user_id=actor.pk, status__in=(IdentityAccess.Status.PENDING, IdentityAccess.Status.GRANTED)
+        ).exists()
+    ),
+    _("You already asked for access, or have it."),
+)
+PENDING_IDENTITY_REQUEST = Guard(
+    "pending_identity_request",
+    lambda c, actor, now: c.identity_accesses.filter(
+        kind=IdentityAccess.Kind.REQUEST, status=IdentityAccess.Status.PENDING
+    ).exists(),
+    _("This request was already decided."),
+)
+FEEDBACK_OPEN = Guard(
+    "feedback_open",
+    lambda c, actor, now: p.complaint_feedback_open(c),
+    _("The reply can be rated once, after it is given."),
+)
+REVIEW_WINDOW_OPEN = Guard(
+    "review_window_open",
+    lambda c, actor, now: p.complaint_review_window_open(c, now=now),
+    _("A review can no longer be asked for this complaint."),
+)
+# Staff close an answered complaint when they judge it done; the system only once the complainant's
+# window for a review has passed.
+SYSTEM_AFTER_REVIEW_WINDOW = Guard(
+    "system_after_review_window",
+    lambda c, actor, now: actor is not None or p.complaint_review_window_passed(c, now=now),
+    _("The complainant may still ask for a review."),
+)
+
+ANSWERED = (S.REPLIED, S.REVIEW_REPLIED)
+# Until the complaint is settled (closed, not accepted or withdrawn).
+UNSETTLED = (S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.REVIEW_REQUESTED, *ANSWERED)
+ROUTED = (S.ACCEPTED, S.ASSIGNED)
+ANY = tuple(S.values)
+
+# --- the table ---------------------------------------------------------------------------------------
+
+COMPLAINTS = Workflow(
+    entity="complaint",
+    model=Complaint,
+    event_model=ComplaintEvent,
+    event_field="complaint",
+    initial=S.SUBMITTED,
+    visible=lambda user: Complaint.objects.visible_to(user),
+    refused=_("Not possible while the complaint is “%(status)s”."),
+    other_verbs={
+        "submit": _("submitted"),
+        "remind": _("deadline reminder sent"),
+        "escalate": _("escalated"),
+        "erase_contacts": _("contact details erased"),
+    },
+    transitions=[
+        Transition(
+            "accept",
+            (S.SUBMITTED,),
+            S.ACCEPTED,
+            DISCIPLINE,
+            label=_("Accept and route"),
+            event_label=_("accepted and routed"),
+            input="department",
+            done=_("Complaint %(code)s accepted and routed."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "reject",
+            (S.SUBMITTED,),
+            S.REJECTED,
+            DISCIPLINE,
+            danger=True,
+            label=_("Do not accept"),
+            event_label=_("not accepted"),
+            input="reason",
+            done=_("Complaint %(code)s not accepted."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "assign",
+            ROUTED,
+            S.ASSIGNED,
+            HEAD | OFFICE_IN_CHARGE,
+            label=_("Assign"),
+            event_label=_("assigned to a handler"),
+            input="handler",
+            done=_("Complaint %(code)s assigned."),
+            denied=_("Only the head who answers for it may assign it."),
+        ),
+        Transition(
+            "reply",
+            ROUTED,
+            S.REPLIED,
+            HANDLER | HEAD | OFFICE_IN_CHARGE,
+            label=_("Send the reply"),
+            event_label=_("replied"),
+            input="text",
+            done=_("Reply to complaint %(code)s sent."),
+            denied=_("Only its handler or head may answer the complaint."),
+        ),
+        Transition(
+            "reply_review",
+            (S.REVIEW_REQUESTED,),
+            S.REVIEW_REPLIED,
+            HANDLER | HEAD | OFFICE_IN_CHARGE,
+            label=_("Send the answer to the review"),
+            event_label=_("review answered"),
+            input="text",
+            done=_("Review of complaint %(code)s answered."),
+            denied=_("Only its handler or head may answer the review."),
+        ),
+        Transition(
+            "request_extension",
+            ROUTED,
+            None,
+            HEAD,
+            guards=(NOT_EXTENDED, NO_PENDING_EXTENSION),
+            label=_("Request an extension"),
+            event_label=_("extension requested"),
+            input="extension",
+            output="extension_request",
+            done=_("Extension requested for complaint %(code)s."),
+            denied=_("Only the head who answers for it may ask for an extension."),
+        ),
+        Transition(
+            "close",
+            ANSWERED,
+            S.CLOSED,
+            DISCIPLINE | HEAD | SYSTEM,
+            guards=(SYSTEM_AFTER_REVIEW_WINDOW,),
+            label=_("Close the complaint"),
+            event_label=_("closed"),
+            done=_("Complaint %(code)s closed."),
+            denied=_("Only the discipline office or the head may close the complaint."),
+        ),
+        Transition(
+            "merge",
+            (S.SUBMITTED, *ROUTED),
+            S.WITHDRAWN,
+            DISCIPLINE,
+            label=_("Merge as a duplicate"),
+            event_label=_("merged as a duplicate"),
+            input="into",
+            done=_("Complaint %(code)s merged as a duplicate."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "link_accused",
+            UNSETTLED,
+            None,
+            DISCIPLINE,
+            verb="route_past",
+            help=_("From then on he no longer sees the complaint, and routing and handling skip him."),
+            label=_("Link the cadre complained about"),
+            event_label=_("routed past a recused cadre"),
+            input="cadre",
+            done=_("Cadre complained about linked to complaint %(code)s; recusal applies from now on."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "approve_extension",
+            ROUTED,
+            None,
+            DISCIPLINE,
+            guards=(PENDING_EXTENSION,),
+            label=_("Approve the extension"),
+            event_label=_("extension approved"),
+            input="note",
+            topic="extension",
+            done=_("Extension of complaint %(code)s approved."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "refuse_extension",
+            ROUTED,
+            None,
+            DISCIPLINE,
+            guards=(PENDING_EXTENSION,),
+            label=_("Refuse the extension"),
+            event_label=_("extension refused"),
+            input="note",
+            topic="extension",
+            done=_("Extension of complaint %(code)s refused."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "reveal_identity",
+            ANY,
+            None,
+            DISCIPLINE,
+            guards=(CONTACTS_KEPT,),
+            help=_("Revealing is recorded in the timeline with your reason."),
+            label=_("Reveal the identity"),
+            event_label=_("complainant's identity viewed"),
+            input="reason",
+            output="identity",
+            topic="identity",
+            done=_("The complainant's identity is shown below; the view is recorded in the timeline."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "request_identity",
+            ANY,
+            None,
+            STAFF_WORKING_IT,
+            guards=(CONTACTS_KEPT, NO_OWN_IDENTITY_REQUEST),
+            heading=_("Ask for access to the identity"),
+            help=_("The discipline office grants or refuses the request."),
+            label=_("Request access"),
+            event_label=_("access to identity requested"),
+            input="reason",
+            output="identity_access",
+            topic="identity",
+            done=_("Access to the complainant's identity requested."),
+            denied=_("You may not ask for the complainant's identity."),
+        ),
+        Transition(
+            "grant_identity",
+            ANY,
+            None,
+            DISCIPLINE,
+            guards=(PENDING_IDENTITY_REQUEST,),
+            label=_("Grant"),
+            event_label=_("access to identity granted"),
+            input="identity_decision",
+            output="identity_access",
+            topic="identity",
+            done=_("Access to the complainant's identity granted."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "refuse_identity",
+            ANY,
+            None,
+            DISCIPLINE,
+            guards=(PENDING_IDENTITY_REQUEST,),
+            label=_("Refuse"),
+            event_label=_("access to identity refused"),
+            input="identity_decision",
+            output="identity_access",
+            topic="identity",
+            done=_("Access to the complainant's identity refused."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        # The complainant's own actions, on the public side (tracking code and access key).
+        Transition(
+            "feedback",
+            (S.REPLIED, S.REVIEW_REQUESTED, S.REVIEW_REPLIED, S.CLOSED),
+            None,
+            COMPLAINANT,
+            guards=(FEEDBACK_OPEN,),
+            label=_("Rate the reply"),
+            event_label=_("complainant rated the reply"),
+            input="feedback",
+            refused=_("The reply can be rated once, after it is given."),
+        ),
+        Transition(
+            "request_review",
+            (S.REPLIED, S.CLOSED),
+            S.REVIEW_REQUESTED,
+            COMPLAINANT,
+            guards=(REVIEW_WINDOW_OPEN,),
+            label=_("Ask for a review"),
+            event_label=_("review requested"),
+            input="reason",
+            refused=_("A review can no longer be asked for this complaint."),
+        ),
+    ],
+)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cadres import services
 from cadres.forms import RosterImportForm, UnitAdminForm
 from cadres.models import Cadre, Department, Unit
-from cadres.roster import RosterKind
+from cadres.roster import RosterKind, roster_import
 from workstyle.errors import NotAllowed
 
 
@@ -63,7 +63,7 @@ class OrgAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             kind = form.cleaned_data["kind"]
             try:
-                result = services.roster_import(
+                result = roster_import(
                     actor=request.user,
                     file=upload,
                     filename=upload.name,

@@ -1,4 +1,4 @@
-from complaints.public_urls import urlpatterns as public_urlpatterns
+from complaints.public.urls import urlpatterns as public_urlpatterns
 from complaints.staff_urls import urlpatterns as staff_urlpatterns
 
 app_name = "complaints"

@@ -9,6 +9,6 @@ urlpatterns = [
     path("", include("workstyle.api_routes")),
     path("", include("cadres.api_urls")),
     path("", include("complaints.api_urls")),
-    path("public/", include("complaints.public_api_urls")),
+    path("public/", include("complaints.public.api_urls")),
     path("", include("supervision.api_urls")),
 ]

@@ -14,8 +14,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from cadres.models import Cadre, Department, Unit
-from cadres.roster import RosterKind
-from cadres.services import roster_import
+from cadres.roster import RosterKind, roster_import
 from tests.factories.org import CadreFactory, UnitFactory, UserFactory
 from workstyle.errors import NotAllowed
 from workstyle.models import AuditEvent

@@ -18,7 +18,7 @@ from complaints.attachments import (
     validate_attachment,
     validate_attachment_count,
 )
-from complaints.public_forms import MultipleFileField
+from complaints.public.forms import MultipleFileField
 from tests.complaints.public_helpers import (
     docx_bytes,
     exe_bytes,

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from complaints import codes
 from complaints.models import Complaint
-from complaints.public_views import RECEIPT_SESSION_KEY, TRACKED_SESSION_KEY
+from complaints.public.views import RECEIPT_SESSION_KEY, TRACKED_SESSION_KEY
 from tests.complaints.public_helpers import REPLY_TEXT, docx_bytes, exe_bytes, png_bytes, reply, submit, upload
 
 NEW = reverse("complaints:new")
@@ -237,7 +237,7 @@ def test_the_rate_limit_holds_under_concurrent_requests() -> None:
 
     from django.test import RequestFactory
 
-    from complaints.ratelimit import ratelimit_hit
+    from complaints.public.ratelimit import ratelimit_hit
 
     request = RequestFactory().post(NEW, REMOTE_ADDR="10.9.9.9")
     with ThreadPoolExecutor(max_workers=8) as pool:

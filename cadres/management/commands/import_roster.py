@@ -6,8 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from cadres.roster import RosterKind
-from cadres.services import roster_import
+from cadres.roster import RosterKind, roster_import
 
 
 class Command(BaseCommand):

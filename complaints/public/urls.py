@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from complaints import attachments, public_views
+from complaints import attachments
+from complaints.public import views
 
 urlpatterns = [
-    path("complaints/new/", public_views.complaint_new, name="new"),
-    path("complaints/submitted/", public_views.complaint_submitted, name="submitted"),
-    path("complaints/track/", public_views.complaint_track, name="track"),
+    path("complaints/new/", views.complaint_new, name="new"),
+    path("complaints/submitted/", views.complaint_submitted, name="submitted"),
+    path("complaints/track/", views.complaint_track, name="track"),
     path(
         "workbench/complaints/<int:pk>/attachments/<int:attachment_id>/",
         attachments.attachment_download,

@@ -9,110 +9,24 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-
-class RosterKind(StrEnum):
-    UNITS = "units"
-    DEPARTMENTS = "departments"
-    CADRES = "cadres"
-
-
-# The order in which a workbook of several sheets is imported: each refers to the ones before.
-KIND_ORDER = (RosterKind.UNITS, RosterKind.DEPARTMENTS, RosterKind.CADRES)
-
-
-def normalize(text: str) -> str:
-    """Header or value as compared: full-width folded to ASCII, case and blanks ignored."""
-    return re.sub(r"[\s_*\-]+", "", unicodedata.normalize("NFKC", text)).lower()
-
-
-def _header_key(text: str) -> str:
-    # "上级单位（编号）", "职级(代码)": the parenthesis only explains the column.
-    return normalize(re.sub(r"[（(].*?[）)]", "", unicodedata.normalize("NFKC", text)))
-
-
-# Column headers each kind of roster accepts (compared after ``_header_key``), by field.
-HEADERS: dict[RosterKind, dict[str, tuple[str, ...]]] = {
-    RosterKind.UNITS: {
-        "code": ("code", "unitcode", "编号", "代码", "编码", "单位编号", "单位代码"),
-        "name": ("name", "unitname", "名称", "单位名称", "单位"),
-        "kind": ("kind", "type", "unittype", "类型", "单位类型", "单位性质", "性质"),
-        "parent": (
-            "parent",
-            "parentcode",
-            "parentunit",
-            "上级单位",
-            "上级",
-            "上级单位编号",
-            "上级编号",
-            "上级单位代码",
-        ),
-        "head": ("head", "headstaffnumber", "负责人", "负责人工号", "主要负责人", "单位负责人"),
-        "active": ("active", "启用", "是否启用", "有效", "状态"),
-    },
-    RosterKind.DEPARTMENTS: {
-        "code": ("code", "departmentcode", "编号", "代码", "编码", "部门编号", "部门代码"),
-        "name": ("name", "departmentname", "名称", "部门名称", "部门"),
-        "unit": ("unit", "unitcode", "单位", "所属单位", "单位编号", "单位代码"),
-        "head": ("head", "headstaffnumber", "负责人", "负责人工号", "部门负责人"),
-        "active": ("active", "启用", "是否启用", "有效", "状态"),
-    },
-    RosterKind.CADRES: {
-        "staff_number": ("staffnumber", "staffno", "staffid", "工号", "人员编号", "编号"),
-        "name": ("name", "姓名", "名字"),
-        "unit": ("unit", "unitcode", "单位", "所属单位", "单位编号", "单位代码"),
-        "department": ("department", "departmentcode", "部门", "所属部门", "部门编号", "部门代码"),
-        "position": ("position", "title", "职务", "职位"),
-        "rank": ("rank", "level", "职级", "级别"),
-        "is_leading": ("isleading", "leading", "leadingcadre", "领导干部", "是否领导干部"),
-        "active": ("active", "在职", "是否在职", "在岗", "状态"),
-    },
-}
-
-# Columns a sheet must have to be read as that kind (a cadre needs a unit or a department).
-REQUIRED: dict[RosterKind, tuple[tuple[str, ...], ...]] = {
-    RosterKind.UNITS: (("code",), ("name",), ("kind",)),
-    RosterKind.DEPARTMENTS: (("code",), ("name",), ("unit",)),
-    RosterKind.CADRES: (("staff_number",), ("name",), ("unit", "department")),
-}
-
-# Sheet names that say what a sheet holds, tested in this order ("各单位干部名册" is a cadre roster).
-SHEET_NAMES: tuple[tuple[RosterKind, tuple[str, ...]], ...] = (
-    (RosterKind.CADRES, ("cadre", "staff", "people", "干部", "人员", "花名册")),
-    (RosterKind.DEPARTMENTS, ("department", "dept", "部门", "科室", "内设机构")),
-    (RosterKind.UNITS, ("unit", "单位", "机构")),
+from cadres.roster.headers import (
+    HEADER_SEARCH_ROWS,
+    HEADERS,
+    KIND_ORDER,
+    REQUIRED,
+    SHEET_NAMES,
+    RosterKind,
+    column_label,
+    header_key,
+    normalize,
 )
-
-# How many rows from the top may hold titles and notes before the header row.
-HEADER_SEARCH_ROWS = 10
-
-KIND_ALIASES: dict[str, RosterKind] = {
-    **{normalize(kind.value): kind for kind in RosterKind},
-    "unit": RosterKind.UNITS,
-    "单位": RosterKind.UNITS,
-    "department": RosterKind.DEPARTMENTS,
-    "部门": RosterKind.DEPARTMENTS,
-    "cadre": RosterKind.CADRES,
-    "干部": RosterKind.CADRES,
-}
-
-
-def parse_kind(value: str | None) -> RosterKind | None:
-    if not value:
-        return None
-    kind = KIND_ALIASES.get(normalize(value))
-    if kind is None:
-        raise ValueError(value)
-    return kind
 
 
 @dataclass(frozen=True)
@@ -167,14 +81,8 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def column_label(kind: RosterKind, name: str) -> str:
-    """How a column is named in messages: its usual Chinese header and the field name."""
-    chinese = next((alias for alias in HEADERS[kind][name] if not alias.isascii()), "")
-    return f"{chinese} / {name}" if chinese else name
-
-
 def _fits(headers: Iterable[str], kind: RosterKind) -> bool:
-    keys = {_header_key(header) for header in headers if header}
+    keys = {header_key(header) for header in headers if header}
     present = {name for name, aliases in HEADERS[kind].items() if keys & set(aliases)}
     return all(any(name in present for name in group) for group in REQUIRED[kind])
 
@@ -235,7 +143,7 @@ def _read_table(
     for index, text in enumerate(header):
         if not text:
             continue
-        name = aliases.get(_header_key(text))
+        name = aliases.get(header_key(text))
         if name is None:
             roster.warnings.append(
                 _("%(sheet)s: column “%(column)s” is not known and was ignored.") % {"sheet": label, "column": text}

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods
 
 from complaints import codes, selectors, services
 from complaints.models import Complaint
-from complaints.public_forms import ComplaintForm, FeedbackForm, ReviewForm, TrackForm
-from complaints.public_serializers import public_facts
-from complaints.ratelimit import ratelimit_hit
+from complaints.public.forms import ComplaintForm, FeedbackForm, ReviewForm, TrackForm
+from complaints.public.ratelimit import ratelimit_hit
+from complaints.public.serializers import public_facts
 from workstyle.errors import DomainError
 from workstyle.forms import form_add_domain_error
 

@@ -19,7 +19,7 @@ from complaints import selectors
 from complaints.attachments import validate_attachment, validate_attachment_count
 from complaints.models import Category, CategoryPolicy, Complaint
 from complaints.permissions import complaint_review_deadline
-from complaints.public_forms import COMMENT_MAX, DESCRIPTION_MAX, FEEDBACK_MAX, TITLE_MAX, phone_validator
+from complaints.public.forms import COMMENT_MAX, DESCRIPTION_MAX, FEEDBACK_MAX, TITLE_MAX, phone_validator
 
 
 def public_facts(complaint: Complaint, *, now: dt.datetime) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from rest_framework.views import APIView
 from cadres.models import Unit
 from complaints import selectors, services
 from complaints.models import Complaint
-from complaints.public_serializers import (
+from complaints.public.ratelimit import client_ip
+from complaints.public.serializers import (
     CategorySerializer,
     FeedbackSerializer,
     PublicComplaintCreateSerializer,
@@ -33,8 +34,7 @@ from complaints.public_serializers import (
     category_rows,
     public_facts,
 )
-from complaints.public_views import not_found_message
-from complaints.ratelimit import client_ip
+from complaints.public.views import not_found_message
 
 ACCESS_KEY_HEADER = "X-Access-Key"
 

@@ -23,7 +23,7 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Rows of complaints the user may not see (recusal) are left out."""
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).filter(complaint__in=Complaint.objects.visible_to(request.user))
+        return self.model._default_manager.visible_to(request.user)
 
 
 @admin.register(CategoryPolicy)

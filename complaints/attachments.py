@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from complaints.models import Complaint
+from complaints.models import Attachment
 
 MAX_SIZE = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -126,8 +126,7 @@ def download_name(original_name: str, content_type: str) -> str:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """Staff who may see the complaint get the file as a download; anyone else a 404."""
-    complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=pk)
-    attachment = get_object_or_404(complaint.attachments.all(), pk=attachment_id)
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), complaint_id=pk, pk=attachment_id)
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

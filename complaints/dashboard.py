@@ -81,9 +81,7 @@ def complaint_panels(user: Any) -> list[dict[str, Any]]:
                     "url": f"{queue}?status=submitted",
                 }
             )
-        extensions = ExtensionRequest.objects.filter(
-            status=ExtensionRequest.Status.PENDING, complaint__in=visible
-        ).count()
+        extensions = ExtensionRequest.objects.visible_to(user).filter(status=ExtensionRequest.Status.PENDING).count()
         if extensions:
             panels.append(
                 {
@@ -94,9 +92,11 @@ def complaint_panels(user: Any) -> list[dict[str, Any]]:
                     "alert": True,
                 }
             )
-        identity = IdentityAccess.objects.filter(
-            status=IdentityAccess.Status.PENDING, kind=IdentityAccess.Kind.REQUEST, complaint__in=visible
-        ).count()
+        identity = (
+            IdentityAccess.objects.visible_to(user)
+            .filter(status=IdentityAccess.Status.PENDING, kind=IdentityAccess.Kind.REQUEST)
+            .count()
+        )
         if identity:
             panels.append(
                 {

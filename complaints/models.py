@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from workstyle import roles
-from workstyle.models import EventBase
+from workstyle.models import EventBase, ThroughParentQuerySet
 
 
 class Category(models.TextChoices):
@@ -35,6 +35,12 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CategoryPolicyQuerySet(models.QuerySet["CategoryPolicy"]):
+    def visible_to(self, user: Any) -> CategoryPolicyQuerySet:
+        """Time limits are public: the complainant is owed them as much as the office."""
+        return self
+
+
 class CategoryPolicy(models.Model):
     """Time limits of one category; defaults after the State Council's 2022 Regulations on Letters
     and Visits (arts. 22, 32, 35)."""
@@ -45,6 +51,8 @@ class CategoryPolicy(models.Model):
     max_extension_days = models.PositiveSmallIntegerField(_("longest extension (days)"), default=30)
     review_window_days = models.PositiveSmallIntegerField(_("days to ask for a review"), default=30)
     review_reply_days = models.PositiveSmallIntegerField(_("days to answer a review"), default=30)
+
+    objects = CategoryPolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ("category",)
@@ -271,6 +279,9 @@ class ComplaintEvent(EventBase):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
 
+    VISIBLE_THROUGH = "complaint"
+    objects = ThroughParentQuerySet.as_manager()
+
     class Meta(EventBase.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
@@ -287,6 +298,9 @@ class Attachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     uploaded_at = models.DateTimeField(_("uploaded"))
+
+    VISIBLE_THROUGH = "complaint"
+    objects = ThroughParentQuerySet.as_manager()
 
     class Meta:
         ordering = ("id",)
@@ -315,6 +329,9 @@ class ExtensionRequest(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True, default="")
 
+    VISIBLE_THROUGH = "complaint"
+    objects = ThroughParentQuerySet.as_manager()
+
     class Meta:
         ordering = ("-requested_at",)
         verbose_name = _("extension request")
@@ -332,6 +349,14 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint.tracking_code} +{self.days}"
+
+
+class IdentityAccessQuerySet(models.QuerySet["IdentityAccess"]):
+    def visible_to(self, user: Any) -> IdentityAccessQuerySet:
+        """Who asked to see whom is itself sensitive: the discipline office, which decides, reads
+        the requests of the complaints it sees; anyone else only his own."""
+        visible = self.filter(complaint__in=Complaint.objects.visible_to(user))
+        return visible if roles.is_discipline(user) else visible.filter(user_id=getattr(user, "pk", None))
 
 
 class IdentityAccess(models.Model):
@@ -358,6 +383,8 @@ class IdentityAccess(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True, default="")
+
+    objects = IdentityAccessQuerySet.as_manager()
 
     class Meta:
         ordering = ("-requested_at",)

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from workstyle.models import EventBase
+from workstyle.models import EventBase, ThroughParentQuerySet
 
 
 class AccountabilityCaseQuerySet(models.QuerySet["AccountabilityCase"]):
@@ -120,6 +120,9 @@ class CaseEvent(EventBase):
     ``supervision.transitions.CASES``."""
 
     case = models.ForeignKey(AccountabilityCase, on_delete=models.PROTECT, related_name="events")
+
+    VISIBLE_THROUGH = "case"
+    objects = ThroughParentQuerySet.as_manager()
 
     class Meta(EventBase.Meta):
         verbose_name = _("case event")

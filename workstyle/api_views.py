@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
@@ -52,7 +51,7 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Unable to log in with the given username and password."))
-        token, _created = Token.objects.get_or_create(user=user)
+        token = services.api_token_issue(user=user, now=timezone.now())
         return Response({"token": token.key})
 
 
@@ -72,7 +71,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     ordering_fields = ("created_at",)
 
     def get_queryset(self) -> QuerySet[Notification]:
-        return Notification.objects.filter(recipient_id=self.request.user.pk)
+        return Notification.objects.visible_to(self.request.user)
 
     @extend_schema(request=None, responses={200: NotificationSerializer})
     @action(detail=True, methods=["post"])

@@ -11,6 +11,24 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class ThroughParentQuerySet(models.QuerySet[Any]):
+    """Rows that belong to a parent record — a complaint's events, attachments, requests; a case's
+    events: a user sees them exactly when he sees the parent (``Model.VISIBLE_THROUGH`` names the
+    foreign key)."""
+
+    def visible_to(self, user: Any) -> ThroughParentQuerySet:
+        parent = self.model.VISIBLE_THROUGH
+        related = self.model._meta.get_field(parent).related_model
+        return self.filter(**{f"{parent}__in": related._default_manager.visible_to(user)})
+
+
+class AdminOnlyQuerySet(models.QuerySet[Any]):
+    """Records of the portal's own running (audit, outgoing e-mail): the administrator's."""
+
+    def visible_to(self, user: Any) -> AdminOnlyQuerySet:
+        return self if getattr(user, "is_superuser", False) and getattr(user, "is_active", False) else self.none()
+
+
 class EventBase(models.Model):
     """One row of a timeline. Written by services in the transaction of the change it records and
     never changed afterwards: on PostgreSQL a trigger refuses UPDATE and DELETE (see
@@ -56,18 +74,30 @@ class AuditEvent(EventBase):
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     target_id = models.CharField(max_length=64, blank=True, default="")
 
+    objects = AdminOnlyQuerySet.as_manager()
+
     VERBS: ClassVar[dict[str, Any]] = {
         "import": _("roster imported"),
         "create": _("created"),
         "update": _("updated"),
         "delete": _("deleted"),
         "retry_email": _("e-mail queued for another attempt"),
+        "issue_token": _("API token issued"),
     }
 
     class Meta(EventBase.Meta):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["target_type", "target_id"])]
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user: Any) -> NotificationQuerySet:
+        """A notice is its recipient's alone: nobody reads another's, whatever his role."""
+        user_id = getattr(user, "pk", None)
+        if not getattr(user, "is_authenticated", False) or user_id is None:
+            return self.none()
+        return self.filter(recipient_id=user_id)
 
 
 class Notification(models.Model):
@@ -82,6 +112,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True, default="")
     created_at = models.DateTimeField(_("created"), db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -131,6 +163,8 @@ class OutboxEmail(models.Model):
     last_error = models.TextField(_("last error"), blank=True, default="")
     created_at = models.DateTimeField(_("created"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = AdminOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ("id",)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import translation
+from rest_framework.authtoken.models import Token
 
 from workstyle.models import AuditEvent, Notification, OutboxEmail
 from workstyle.notifications import render_body, render_title
@@ -38,6 +39,15 @@ def audit_record(
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
     )
+
+
+def api_token_issue(*, user: Any, now: datetime) -> Token:
+    """The user's API token for other systems (one per user, made on first request). Every issue is
+    on the audit record: who obtained a token that acts in his name, and when."""
+    with transaction.atomic():
+        token, created = Token.objects.get_or_create(user=user)
+        audit_record(actor=user, verb="issue_token", now=now, target=user, data={"created": created})
+    return token
 
 
 def notification_send(
@@ -111,22 +121,25 @@ def notification_send_many(
     return rows
 
 
+# The relay's task, named rather than imported: the task calls this module, not the other way round.
+OUTBOX_RELAY_TASK = "workstyle.tasks.outbox_relay"
+
+
 def _wake_relay() -> None:
-    from workstyle.celery import quick_connection
-    from workstyle.tasks import outbox_relay
+    from workstyle.celery import app, quick_connection
 
     try:
         # One try on a connection of its own: with the pool's defaults kombu retries a broker that
         # is down for seconds, and a hung one would hold the request. The beat's schedule catches up.
         with quick_connection() as conn:
-            outbox_relay.apply_async(retry=False, connection=conn)  # type: ignore[call-arg]  # stubs lack it
+            app.send_task(OUTBOX_RELAY_TASK, retry=False, connection=conn)
     except Exception as exc:  # the broker is unreachable; the e-mail waits in the outbox
         log.warning("broker unreachable (%s); the outbox relay will run on its schedule", exc)
 
 
 def notification_mark_read(*, user: Any, ids: Iterable[int] | None, now: datetime) -> int:
     """Mark the user's notifications read (all unread ones when ``ids`` is None)."""
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    qs = Notification.objects.visible_to(user).filter(read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=now)

@@ -8,6 +8,8 @@ from workstyle import services
 
 
 # acks_late is safe here: the relay is idempotent (row locks, status checked under the lock).
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name=services.OUTBOX_RELAY_TASK, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5
+)
 def outbox_relay() -> dict[str, Any]:
     return services.outbox_relay(now=timezone.now())

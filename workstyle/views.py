@@ -59,7 +59,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    qs = Notification.objects.filter(recipient_id=request.user.pk)
+    qs = Notification.objects.visible_to(request.user)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))

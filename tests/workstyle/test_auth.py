@@ -159,3 +159,19 @@ def test_force_login_records_the_login(client):
 
     client.force_login(UserFactory(username="staffer"))
     assert AccessLog.objects.filter(username="staffer").exists()
+
+
+def test_every_token_issue_is_on_the_audit_record(api):
+    from workstyle.models import AuditEvent
+
+    user = UserFactory(username="api-audited")
+    for _attempt in range(2):
+        assert api.post(TOKEN_URL, {"username": "api-audited", "password": PASSWORD}, format="json").status_code == 200
+    issues = list(AuditEvent.objects.filter(verb="issue_token").order_by("id"))
+    assert [(event.actor_id, event.target_id, event.data["created"]) for event in issues] == [
+        (user.pk, str(user.pk), True),
+        (user.pk, str(user.pk), False),
+    ]
+    # A refused log-in issues nothing and records no issue.
+    api.post(TOKEN_URL, {"username": "api-audited", "password": "wrong"}, format="json")
+    assert AuditEvent.objects.filter(verb="issue_token").count() == 2

@@ -485,3 +485,44 @@ def test_users_are_read_once_per_batch_not_per_complaint(org: Any, clock: Any) -
     assert sweep()["escalated_1"] == 5
     for head in heads:
         assert kinds(head.user) == ["complaint_escalated"]
+
+
+# --- the deadline that runs now, declared once ------------------------------------------------------
+
+
+def test_the_running_deadline_is_declared_once(org: Any, clock: Any) -> None:
+    """``current_due_at``, its SQL, the open statuses and the overdue filter agree for every status."""
+    from complaints.selectors import complaint_due_expression, complaint_list_overdue
+
+    now = timezone.now()
+    target = make_complaint(now=now, status=S.ACCEPTED, department=org.office)
+    made = {}
+    for status in S:
+        fields: dict[str, Any] = {
+            "accept_due_at": now - 3 * DAY,
+            "reply_due_at": now + 5 * DAY,
+            "review_due_at": now - DAY,
+            "department": org.office,
+            "handler": org.cadre,
+        }
+        if status == S.WITHDRAWN:
+            fields["merged_into"] = target
+        made[status] = make_complaint(now=now, status=status, **fields)
+    due = dict(
+        Complaint.objects.filter(pk__in=[c.pk for c in made.values()])
+        .annotate(due=complaint_due_expression())
+        .values_list("status", "due")
+    )
+    expected = {
+        S.SUBMITTED: now - 3 * DAY,
+        S.ACCEPTED: now + 5 * DAY,
+        S.ASSIGNED: now + 5 * DAY,
+        S.REVIEW_REQUESTED: now - DAY,
+    }
+    assert due == {status: expected.get(status) for status in S}
+    assert {status: c.current_due_at for status, c in made.items()} == due
+    assert set(Complaint.OPEN_STATUSES) == set(expected)
+    assert {c.status for c in complaint_list_overdue(now).filter(pk__in=[c.pk for c in made.values()])} == {
+        S.SUBMITTED,
+        S.REVIEW_REQUESTED,
+    }

@@ -17,12 +17,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints import escalation
 from complaints.escalation import escalate_overdue
 from complaints.models import Complaint, ComplaintEvent
 from supervision.models import AccountabilityCase, CaseEvent
 from tests.factories.org import CadreFactory, UserFactory
 from tests.flows.overdue import make_complaint
+from workstyle import ladder
 from workstyle.models import Notification, OutboxEmail
 
 S = Complaint.Status
@@ -384,7 +384,7 @@ def test_a_sweep_that_dies_half_way_leaves_no_half_batch(
     overdue = [
         make_complaint(now=now, status=S.ACCEPTED, department=org.office, reply_due_at=now - DAY) for _ in range(12)
     ]
-    real = escalation.notification_send_many
+    real = ladder.notification_send_many
     calls = {"n": 0}
 
     def dies_on_the_second_batch(**kwargs: Any) -> Any:
@@ -394,7 +394,7 @@ def test_a_sweep_that_dies_half_way_leaves_no_half_batch(
         return real(**kwargs)
 
     with (
-        mock.patch.object(escalation, "notification_send_many", side_effect=dies_on_the_second_batch),
+        mock.patch.object(ladder, "notification_send_many", side_effect=dies_on_the_second_batch),
         pytest.raises(ConnectionError),
     ):
         sweep(batch_size=5)
@@ -526,3 +526,13 @@ def test_the_running_deadline_is_declared_once(org: Any, clock: Any) -> None:
         S.SUBMITTED,
         S.REVIEW_REQUESTED,
     }
+
+
+def test_the_escalation_case_links_the_complaint_both_ways(assigned: Complaint, org: Any, clock: Any) -> None:
+    Complaint.objects.filter(pk=assigned.pk).update(
+        escalation_level=1, escalated_at=START - 8 * DAY, reply_due_at=START - 9 * DAY
+    )
+    assert sweep()["cases_opened"] == 1
+    case = AccountabilityCase.objects.get()
+    assert case.complaint == assigned
+    assert case.escalated_item == assigned

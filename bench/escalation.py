@@ -227,7 +227,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
     from complaints import escalation
-    from workstyle import roles
+    from workstyle import ladder, roles
 
     _clear()
     from django.contrib.auth.models import Group
@@ -268,7 +268,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     # 3. the sweep without notifications (events and the level only), to show what they cost
     _reset()
-    with mock.patch.object(escalation, "notification_send_many", return_value=[]):
+    with mock.patch.object(ladder, "notification_send_many", return_value=[]):
         started = time.perf_counter()
         escalation.escalate_overdue(now=now, batch_size=args.batch_size)
         figures["sweep_no_notify_s"] = time.perf_counter() - started

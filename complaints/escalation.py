@@ -1,37 +1,36 @@
-"""The escalation sweep (DESIGN §3): a reminder before a deadline, then the ladder — level 1 (the
-responsible head) when the deadline passes, level 2 (the discipline office, with one
+"""Complaints on the deadline ladder (``workstyle.ladder``): a reminder before the deadline that
+runs now, level 1 (the responsible head) when it passes, level 2 (the discipline office, with one
 accountability case for procrastination) when it is still unanswered some days later.
 
-Set-based and safe to run anywhere at any time: each step takes a batch of rows with
-``SELECT … FOR UPDATE SKIP LOCKED``, changes them with one conditional UPDATE and writes events,
-notifications, e-mails and cases with one INSERT each, all in one transaction per batch. Two sweeps
-never take the same row, a finished step no longer matches its own condition, and a sweep that
-dies rolls its batch back whole."""
+This module only declares the kind — its deadline (``Complaint.DEADLINES``), who is told at each
+step, the texts and the case — and registers it; the sweep itself, with its locking, batching and
+crash safety, is the ladder's."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintEvent
-from complaints.selectors import complaint_due_expression
-from supervision.services import EscalationCase, case_open_for_escalations
-from workstyle import roles
+from workstyle.ladder import (
+    DUE,
+    OFFICE,
+    LadderCase,
+    LadderKind,
+    LadderStep,
+    Recipient,
+    Row,
+    ladder_register,
+    ladder_sweep,
+)
 from workstyle.notifications import register_kind
-from workstyle.services import NotificationItem, notification_send_many
-
-log = logging.getLogger(__name__)
 
 S = Complaint.Status
 
@@ -68,14 +67,13 @@ register_kind(
     ),
 )
 
-# The deadline that runs now, in SQL (``Complaint.current_due_at``).
-DEADLINE = complaint_due_expression()
+# ``AccountabilityCase.Source.COMPLAINT_ESCALATION``, spelt out: complaints does not depend on the
+# app that keeps the cases (the ladder's case opener refuses a source it does not know).
+CASE_SOURCE = "complaint_escalation"
 
 _FIELDS = (
-    "pk",
     "tracking_code",
     "status",
-    "deadline",
     "unit_id",
     "accused_cadre_id",
     "accused_cadre__user",
@@ -90,43 +88,6 @@ _FIELDS = (
     "department__head__user",
     "department__head__active",
 )
-
-Row = dict[str, Any]
-
-
-def _open() -> Q:
-    return Q(status__in=Complaint.OPEN_STATUSES)
-
-
-def _reminder_due(now: datetime) -> Q:
-    return (
-        _open()
-        & Q(deadline__gte=now, deadline__lte=now + timedelta(days=settings.WORKSTYLE_REMINDER_DAYS))
-        & (Q(reminded_for__isnull=True) | ~Q(reminded_for=F("deadline")))
-    )
-
-
-def _level_1_due(now: datetime) -> Q:
-    return _open() & Q(escalation_level=Complaint.Level.HANDLER, deadline__lt=now)
-
-
-def _level_2_due(now: datetime) -> Q:
-    # Both the escalation and the deadline that runs now must be old enough: an extension or a
-    # review request gives the responsible head a fresh deadline and fresh grace days.
-    grace = now - timedelta(days=settings.WORKSTYLE_ESCALATION_DAYS)
-    return _open() & Q(escalation_level=Complaint.Level.DEPARTMENT_HEAD, escalated_at__lte=grace, deadline__lt=grace)
-
-
-def _take_batch(condition: Q, *, after: int, batch_size: int) -> list[Row]:
-    """The next rows that need the step, locked for this transaction; rows another sweep holds are
-    skipped (that sweep does them). ``of=self``: lock the complaints, not the joined cadres."""
-    return list(
-        Complaint.objects.annotate(deadline=DEADLINE)
-        .filter(condition, pk__gt=after)
-        .select_for_update(skip_locked=True, of=("self",))
-        .order_by("pk")
-        .values(*_FIELDS)[:batch_size]
-    )
 
 
 def _head(row: Row) -> tuple[int | None, int | None]:
@@ -144,218 +105,78 @@ def _head(row: Row) -> tuple[int | None, int | None]:
     return cadre, user
 
 
-class _Recipients:
-    """Users to notify, read with one query per batch; the discipline office once per sweep."""
-
-    def __init__(self) -> None:
-        self._office: list[Any] | None = None
-        self._users: dict[int, Any] = {}  # None: inactive or gone
-
-    def office(self) -> list[Any]:
-        if self._office is None:
-            User = get_user_model()
-            self._office = list(
-                User.objects.filter(groups__name=roles.DISCIPLINE, is_active=True)
-                .only("pk", "email", "is_active")
-                .distinct()
-                .order_by("pk")
-            )
-        return self._office
-
-    def load(self, user_ids: Iterable[int | None]) -> None:
-        wanted = {pk for pk in user_ids if pk is not None} - self._users.keys()
-        if wanted:
-            User = get_user_model()
-            self._users.update(dict.fromkeys(wanted))
-            for user in User.objects.filter(pk__in=wanted, is_active=True).only("pk", "email", "is_active"):
-                self._users[user.pk] = user
-
-    def user(self, pk: int | None) -> Any:
-        return self._users.get(pk) if pk is not None else None
-
-    def without_accused(self, users: Iterable[Any], row: Row) -> list[Any]:
-        return [u for u in users if u is not None and u.pk != row["accused_cadre__user"]]
+def _remind_whom(row: Row) -> Sequence[Recipient]:
+    # Before acceptance the discipline office owes the decision; afterwards the handler, else the
+    # head; the office when neither can be reached.
+    if row["status"] == S.SUBMITTED:
+        return [OFFICE]
+    return [row["handler__user"], _head(row)[1], OFFICE]
 
 
-def _detail_url(pk: int) -> str:
-    return reverse("complaints:detail", args=[pk])
+def _escalate_whom(row: Row) -> Sequence[Recipient]:
+    # Not yet accepted (the office decides on acceptance), or nobody heads it: the office.
+    if row["status"] == S.SUBMITTED:
+        return [OFFICE]
+    return [_head(row)[1], OFFICE]
+
+
+def _escalation_notice(row: Row) -> str:
+    return "complaint_overdue_acceptance" if row["status"] == S.SUBMITTED else "complaint_escalated"
+
+
+def _recused(row: Row) -> Sequence[int | None]:
+    # The cadre complained about is never told about the complaint, whatever his role.
+    return [row["accused_cadre__user"]]
+
+
+def _params(row: Row) -> dict[str, Any]:
+    return {"code": row["tracking_code"]}
+
+
+def _url(row: Row) -> str:
+    return reverse("complaints:detail", args=[row["pk"]])
 
 
 def _due_text(deadline: datetime) -> str:
     return timezone.localtime(deadline).date().isoformat()
 
 
-def _still_due(ids: list[int], condition: Q) -> Any:
-    """The locked rows once more, with the step's own condition: belt and braces for the UPDATE."""
-    return Complaint.objects.alias(deadline=DEADLINE).filter(condition, pk__in=ids)
-
-
-def _update(ids: list[int], condition: Q, **values: Any) -> None:
-    changed = _still_due(ids, condition).update(**values)
-    if changed != len(ids):
-        # Cannot happen while the rows are locked; if it ever does, undo the whole batch rather
-        # than write events for rows that did not change.
-        raise RuntimeError(f"escalation sweep: {changed} of {len(ids)} locked rows changed")
-
-
-def _remind(rows: list[Row], *, now: datetime, recipients: _Recipients) -> int:
-    ids = [row["pk"] for row in rows]
-    _update(ids, _reminder_due(now), reminded_for=DEADLINE, updated_at=now)
-    ComplaintEvent.objects.bulk_create(
-        [
-            ComplaintEvent(
-                complaint_id=row["pk"], at=now, verb="remind", data={"deadline": row["deadline"].isoformat()}
-            )
-            for row in rows
-        ]
-    )
-    recipients.load(uid for row in rows for uid in (row["handler__user"], _head(row)[1]))
-    items: list[NotificationItem] = []
-    for row in rows:
-        users: list[Any] = []
-        if row["status"] != S.SUBMITTED:
-            users = [recipients.user(row["handler__user"]) or recipients.user(_head(row)[1])]
-        users = recipients.without_accused(users, row) or recipients.without_accused(recipients.office(), row)
-        params = {"code": row["tracking_code"], "due": _due_text(row["deadline"])}
-        items.append((users, "complaint_reminder", params, _detail_url(row["pk"])))
-    notification_send_many(items=items, now=now)
-    return len(rows)
-
-
-def _escalate_to_head(rows: list[Row], *, now: datetime, recipients: _Recipients) -> int:
-    ids = [row["pk"] for row in rows]
-    _update(ids, _level_1_due(now), escalation_level=Complaint.Level.DEPARTMENT_HEAD, escalated_at=now, updated_at=now)
-    ComplaintEvent.objects.bulk_create(
-        [
-            ComplaintEvent(
-                complaint_id=row["pk"],
-                at=now,
-                verb="escalate",
-                from_state="0",
-                to_state="1",
-                data={"deadline": row["deadline"].isoformat()},
-            )
-            for row in rows
-        ]
-    )
-    recipients.load(_head(row)[1] for row in rows)
-    items: list[NotificationItem] = []
-    for row in rows:
-        params = {
-            "code": row["tracking_code"],
-            "due": _due_text(row["deadline"]),
-            "days": settings.WORKSTYLE_ESCALATION_DAYS,
-        }
-        head = recipients.without_accused([recipients.user(_head(row)[1])], row)
-        if row["status"] == S.SUBMITTED or not head:
-            # Not yet accepted (the office decides on acceptance), or nobody heads it: the office.
-            kind = "complaint_overdue_acceptance" if row["status"] == S.SUBMITTED else "complaint_escalated"
-            items.append((recipients.without_accused(recipients.office(), row), kind, params, _detail_url(row["pk"])))
-        else:
-            items.append((head, "complaint_escalated", params, _detail_url(row["pk"])))
-    notification_send_many(items=items, now=now)
-    return len(rows)
-
-
-def _case_subject(row: Row) -> tuple[int | None, int | None]:
-    """(cadre, unit) held accountable: the responsible head, else the handler; the department's
-    (or the complained-about) unit when no cadre answers for the complaint."""
+def _case(row: Row) -> LadderCase:
+    """Procrastination, held against the responsible head, else the handler; the department's (or
+    the complained-about) unit when no cadre answers for the complaint."""
+    allegation = gettext(
+        "Procrastination: complaint %(code)s was not answered by its deadline of %(due)s, nor within "
+        "%(days)s days after it was escalated to the responsible head (2019 Accountability Regulations)."
+    ) % {"code": row["tracking_code"], "due": _due_text(row[DUE]), "days": settings.WORKSTYLE_ESCALATION_DAYS}
     cadre = _head(row)[0] or row["handler_id"]
     if cadre is not None:
-        return cadre, None
-    return None, row["department__unit_id"] or row["unit_id"]
-
-
-def _escalate_to_office(rows: list[Row], *, now: datetime, recipients: _Recipients) -> tuple[int, int]:
-    ids = [row["pk"] for row in rows]
-    _update(
-        ids, _level_2_due(now), escalation_level=Complaint.Level.DISCIPLINE_OFFICE, escalated_at=now, updated_at=now
+        return LadderCase(source=CASE_SOURCE, allegation=allegation, subject_cadre_id=cadre)
+    return LadderCase(
+        source=CASE_SOURCE, allegation=allegation, subject_unit_id=row["department__unit_id"] or row["unit_id"]
     )
-    days = settings.WORKSTYLE_ESCALATION_DAYS
-    drafts = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for row in rows:
-            cadre, unit = _case_subject(row)
-            allegation = gettext(
-                "Procrastination: complaint %(code)s was not answered by its deadline of %(due)s, nor within "
-                "%(days)s days after it was escalated to the responsible head (2019 Accountability Regulations)."
-            ) % {"code": row["tracking_code"], "due": _due_text(row["deadline"]), "days": days}
-            drafts.append(
-                EscalationCase(
-                    complaint_id=row["pk"], allegation=allegation, subject_cadre_id=cadre, subject_unit_id=unit
-                )
-            )
-    cases = case_open_for_escalations(drafts=drafts, now=now)
-    missing = [row["tracking_code"] for row in rows if _case_subject(row) == (None, None)]
-    if missing:
-        log.warning("escalation sweep: no cadre or unit to hold accountable for %s", ", ".join(missing))
-    ComplaintEvent.objects.bulk_create(
-        [
-            ComplaintEvent(
-                complaint_id=row["pk"],
-                at=now,
-                verb="escalate",
-                from_state="1",
-                to_state="2",
-                data={
-                    "deadline": row["deadline"].isoformat(),
-                    "case": cases[row["pk"]].pk if row["pk"] in cases else None,
-                },
-            )
-            for row in rows
-        ]
-    )
-    items: list[NotificationItem] = [
-        (
-            recipients.without_accused(recipients.office(), row),
-            "complaint_escalated_office",
-            {"code": row["tracking_code"], "due": _due_text(row["deadline"]), "days": days},
-            _detail_url(row["pk"]),
-        )
-        for row in rows
-    ]
-    notification_send_many(items=items, now=now)
-    return len(rows), len(cases)
 
 
-def _sweep(condition: Q, step: Callable[[list[Row]], Any], *, batch_size: int) -> list[Any]:
-    """Run a step over every row that needs it, one transaction per batch, in primary-key order."""
-    results = []
-    after = 0
-    while True:
-        with transaction.atomic():
-            rows = _take_batch(condition, after=after, batch_size=batch_size)
-            if not rows:
-                break
-            results.append(step(rows))
-        after = rows[-1]["pk"]
-        if len(rows) < batch_size:
-            break
-    return results
+COMPLAINTS = LadderKind(
+    name="complaints",
+    label=_("Complaints"),
+    model=Complaint,
+    deadlines=Complaint.DEADLINES,
+    fields=_FIELDS,
+    reminder=LadderStep(notify=_remind_whom, notice="complaint_reminder"),
+    level_1=LadderStep(notify=_escalate_whom, notice=_escalation_notice),
+    level_2=LadderStep(notify=lambda row: [OFFICE], notice="complaint_escalated_office"),
+    recused=_recused,
+    params=_params,
+    url=_url,
+    event_model=ComplaintEvent,
+    event_fk="complaint",
+    case=_case,
+    describe=lambda row: str(row["tracking_code"]),
+)
+ladder_register(COMPLAINTS)
 
 
 def escalate_overdue(*, now: datetime, batch_size: int = 1000) -> dict[str, int]:
-    """One sweep: reminders, then level 0 → 1, then level 1 → 2. Returns the counts per step."""
-    if batch_size < 1:
-        raise ValueError("batch_size must be positive")
-    recipients = _Recipients()
-    reminded = _sweep(
-        _reminder_due(now), lambda rows: _remind(rows, now=now, recipients=recipients), batch_size=batch_size
-    )
-    level_1 = _sweep(
-        _level_1_due(now), lambda rows: _escalate_to_head(rows, now=now, recipients=recipients), batch_size=batch_size
-    )
-    level_2 = _sweep(
-        _level_2_due(now),
-        lambda rows: _escalate_to_office(rows, now=now, recipients=recipients),
-        batch_size=batch_size,
-    )
-    counts = {
-        "reminded": sum(reminded),
-        "escalated_1": sum(level_1),
-        "escalated_2": sum(n for n, _cases in level_2),
-        "cases_opened": sum(cases for _n, cases in level_2),
-    }
-    if any(counts.values()):
-        log.info("escalation sweep: %s", counts)
-    return counts
+    """One sweep of the complaints' ladder: reminders, then level 0 → 1, then level 1 → 2. Returns
+    the counts per step (``workstyle.ladder.STEPS``)."""
+    return ladder_sweep(now=now, batch_size=batch_size, kinds=[COMPLAINTS.name])[COMPLAINTS.name]

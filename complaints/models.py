@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -105,13 +107,21 @@ class Complaint(models.Model):
         CLOSED = "closed", _("Closed")
         WITHDRAWN = "withdrawn", _("Withdrawn (duplicate)")
 
-    # Open: someone still owes the complainant an answer.
-    OPEN_STATUSES: ClassVar[tuple[str, ...]] = (
-        Status.SUBMITTED,
-        Status.ACCEPTED,
-        Status.ASSIGNED,
-        Status.REVIEW_REQUESTED,
+    # The deadline that runs now, by status: the decision on acceptance, the reply, the answer to a
+    # review. Declared here once; the open statuses, ``current_due_at``, its SQL
+    # (``complaints.selectors.complaint_due_expression``), the overdue filter and the escalation
+    # ladder all follow from it.
+    DEADLINES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            Status.SUBMITTED: "accept_due_at",
+            Status.ACCEPTED: "reply_due_at",
+            Status.ASSIGNED: "reply_due_at",
+            Status.REVIEW_REQUESTED: "review_due_at",
+        }
     )
+
+    # Open: someone still owes the complainant an answer.
+    OPEN_STATUSES: ClassVar[tuple[str, ...]] = tuple(DEADLINES)
 
     class Level(models.IntegerChoices):
         HANDLER = 0, _("Handler")
@@ -263,14 +273,9 @@ class Complaint(models.Model):
 
     @property
     def current_due_at(self) -> Any:
-        """The deadline that runs now: acceptance, reply, or review answer."""
-        if self.status == self.Status.SUBMITTED:
-            return self.accept_due_at
-        if self.status in (self.Status.ACCEPTED, self.Status.ASSIGNED):
-            return self.reply_due_at
-        if self.status == self.Status.REVIEW_REQUESTED:
-            return self.review_due_at
-        return None
+        """The deadline that runs now (``DEADLINES``): acceptance, reply, or review answer."""
+        column = self.DEADLINES.get(self.status)
+        return getattr(self, column) if column is not None else None
 
 
 class ComplaintEvent(EventBase):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, DateTimeField, F, Q, When
+from django.db.models import Case, Q
 
 from complaints import codes
 from complaints.models import Complaint, ComplaintQuerySet, IdentityAccess
@@ -72,22 +72,18 @@ def complaint_allowed_actions(*, user: Actor, complaint: Complaint) -> list[str]
 def complaint_due_expression() -> Case:
     """``Complaint.current_due_at`` in SQL: the deadline that runs now (acceptance, reply or review
     answer), NULL for a complaint nobody owes an answer. For annotations and sweeps."""
-    return Case(
-        When(status="submitted", then=F("accept_due_at")),
-        When(status__in=("accepted", "assigned"), then=F("reply_due_at")),
-        When(status="review_requested", then=F("review_due_at")),
-        default=None,
-        output_field=DateTimeField(),
-    )
+    from complaints.models import Complaint
+    from workstyle.ladder import ladder_due_expression
+
+    return ladder_due_expression(Complaint.DEADLINES)
 
 
 def complaint_overdue_q(now: dt.datetime) -> Q:
     """Open complaints whose running deadline has passed (acceptance, reply or review answer)."""
-    return (
-        Q(status="submitted", accept_due_at__lt=now)
-        | Q(status__in=("accepted", "assigned"), reply_due_at__lt=now)
-        | Q(status="review_requested", review_due_at__lt=now)
-    )
+    from complaints.models import Complaint
+    from workstyle.ladder import ladder_overdue_q
+
+    return ladder_overdue_q(Complaint.DEADLINES, now=now)
 
 
 def complaint_list_overdue(now: dt.datetime, qs: ComplaintQuerySet | None = None) -> ComplaintQuerySet:

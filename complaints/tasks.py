@@ -9,6 +9,8 @@ from django.utils import timezone
 from complaints import escalation, services
 
 
+# The complaints' ladder alone. The beat sends workstyle.tasks.ladder_sweep (every kind); this task
+# keeps its name so that messages queued under it before that change still run.
 # acks_late is safe: a sweep that runs twice, or dies and is redelivered, does no step twice.
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
 def escalate_overdue() -> dict[str, int]:

@@ -9,3 +9,8 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         # Register the notification kinds and the dashboard panels of this app.
         from supervision import notifications, related, transitions, views  # noqa: F401
+        from supervision.escalations import case_open_for_escalations
+        from workstyle.ladder import ladder_register_case_opener
+
+        # The deadline ladder opens its level-2 cases through this app, whatever kind escalated.
+        ladder_register_case_opener(case_open_for_escalations)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +83,18 @@ class AccountabilityCase(models.Model):
         on_delete=models.PROTECT,
         related_name="accountability_cases",
     )
+    # The item whose escalation on the deadline ladder opened the case, of whatever kind (a
+    # complaint also keeps its ``complaint`` link, which clients of the API rely on).
+    escalated_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("type of the escalated item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    escalated_id = models.PositiveBigIntegerField(_("id of the escalated item"), null=True, blank=True)
+    escalated_item = GenericForeignKey("escalated_type", "escalated_id")
     allegation = models.TextField(_("allegation"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPENED)
     opened_at = models.DateTimeField(_("opened"), db_index=True)
@@ -101,6 +115,13 @@ class AccountabilityCase(models.Model):
                 fields=["complaint"],
                 condition=Q(source="complaint_escalation"),
                 name="one_escalation_case_per_complaint",
+            ),
+            # At most one escalation case per item of any kind, however often the sweep runs.
+            models.UniqueConstraint(fields=["escalated_type", "escalated_id"], name="one_escalation_case_per_item"),
+            models.CheckConstraint(
+                condition=Q(escalated_type__isnull=True, escalated_id__isnull=True)
+                | Q(escalated_type__isnull=False, escalated_id__isnull=False),
+                name="escalated_item_complete",
             ),
             models.CheckConstraint(
                 condition=Q(subject_cadre__isnull=False) | Q(subject_unit__isnull=False), name="case_has_subject"

@@ -5,7 +5,6 @@ performed through ``CASES.step`` (lock, start state, actor, event in one transac
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import AccountabilityCase, CaseEvent
+from supervision.models import AccountabilityCase
 from supervision.permissions import case_may_manage
 from supervision.transitions import CASES, DENIED
 from workstyle.errors import InvalidInput, NotAllowed
@@ -94,57 +93,6 @@ def case_open(
             ) from exc
         raise
     return case
-
-
-@dataclass(frozen=True)
-class EscalationCase:
-    """One procrastination case the escalation sweep opens for a complaint."""
-
-    complaint_id: int
-    allegation: str
-    subject_cadre_id: int | None = None
-    subject_unit_id: int | None = None
-
-
-def case_open_for_escalations(*, drafts: Sequence[EscalationCase], now: datetime) -> dict[int, AccountabilityCase]:
-    """Open the cases of many escalated complaints in a few INSERTs (the sweep is set-based).
-
-    Call inside the sweep's transaction, with the complaints locked. A complaint that already has
-    its escalation case keeps it; the unique constraint ``one_escalation_case_per_complaint`` is
-    the last line of defence and rolls the whole batch back should anything slip through.
-    Returns the new cases by complaint id."""
-    drafts = [d for d in drafts if d.subject_cadre_id is not None or d.subject_unit_id is not None]
-    if not drafts:
-        return {}
-    existing = set(
-        AccountabilityCase.objects.filter(
-            source=AccountabilityCase.Source.COMPLAINT_ESCALATION, complaint_id__in=[d.complaint_id for d in drafts]
-        )
-        .order_by()
-        .values_list("complaint_id", flat=True)
-    )
-    cases = AccountabilityCase.objects.bulk_create(
-        [
-            AccountabilityCase(
-                source=AccountabilityCase.Source.COMPLAINT_ESCALATION,
-                complaint_id=d.complaint_id,
-                subject_cadre_id=d.subject_cadre_id,
-                subject_unit_id=None if d.subject_cadre_id is not None else d.subject_unit_id,
-                allegation=d.allegation,
-                status=Status.OPENED,
-                opened_at=now,
-            )
-            for d in drafts
-            if d.complaint_id not in existing
-        ]
-    )
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(case_id=case.pk, at=now, actor=None, verb="open", to_state=Status.OPENED, data={"sweep": True})
-            for case in cases
-        ]
-    )
-    return {int(case.complaint_id): case for case in cases if case.complaint_id is not None}
 
 
 def case_investigate(*, actor: Actor, case: AccountabilityCase, now: datetime, note: str = "") -> AccountabilityCase:

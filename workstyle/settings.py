@@ -297,7 +297,8 @@ WORKSTYLE_DEMO_PASSWORD = env.text("DEMO_PASSWORD", "workstyle-demo")
 # Static schedule: one beat, no database scheduler (duplicate runs were reported with one).
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "workstyle.tasks.outbox_relay", "schedule": float(WORKSTYLE_OUTBOX_SECONDS)},
-    "escalate-overdue": {"task": "complaints.tasks.escalate_overdue", "schedule": float(WORKSTYLE_SWEEP_SECONDS)},
+    # Every kind on the deadline ladder (complaints and whatever else registers).
+    "escalate-overdue": {"task": "workstyle.tasks.ladder_sweep", "schedule": float(WORKSTYLE_SWEEP_SECONDS)},
     "erase-contacts": {"task": "complaints.tasks.erase_expired_contacts", "schedule": 3600.0},
     "close-answered": {"task": "complaints.tasks.close_answered", "schedule": 3600.0},
 }

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from workstyle import services
+from workstyle import ladder, services
 
 
 # acks_late is safe here: the relay is idempotent (row locks, status checked under the lock).
@@ -13,3 +13,10 @@ from workstyle import services
 )
 def outbox_relay() -> dict[str, Any]:
     return services.outbox_relay(now=timezone.now())
+
+
+# acks_late is safe: a sweep that runs twice, or dies and is redelivered, does no step twice.
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def ladder_sweep() -> dict[str, dict[str, int]]:
+    """The escalation sweep over every kind on the deadline ladder (the beat's ``escalate-overdue``)."""
+    return ladder.ladder_sweep(now=timezone.now())

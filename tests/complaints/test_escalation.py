@@ -17,12 +17,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints import escalation
 from complaints.escalation import escalate_overdue
 from complaints.models import Complaint, ComplaintEvent
 from supervision.models import AccountabilityCase, CaseEvent
 from tests.factories.org import CadreFactory, UserFactory
 from tests.flows.overdue import make_complaint
+from workstyle import ladder
 from workstyle.models import Notification, OutboxEmail
 
 S = Complaint.Status
@@ -384,7 +384,7 @@ def test_a_sweep_that_dies_half_way_leaves_no_half_batch(
     overdue = [
         make_complaint(now=now, status=S.ACCEPTED, department=org.office, reply_due_at=now - DAY) for _ in range(12)
     ]
-    real = escalation.notification_send_many
+    real = ladder.notification_send_many
     calls = {"n": 0}
 
     def dies_on_the_second_batch(**kwargs: Any) -> Any:
@@ -394,7 +394,7 @@ def test_a_sweep_that_dies_half_way_leaves_no_half_batch(
         return real(**kwargs)
 
     with (
-        mock.patch.object(escalation, "notification_send_many", side_effect=dies_on_the_second_batch),
+        mock.patch.object(ladder, "notification_send_many", side_effect=dies_on_the_second_batch),
         pytest.raises(ConnectionError),
     ):
         sweep(batch_size=5)
@@ -485,3 +485,54 @@ def test_users_are_read_once_per_batch_not_per_complaint(org: Any, clock: Any) -
     assert sweep()["escalated_1"] == 5
     for head in heads:
         assert kinds(head.user) == ["complaint_escalated"]
+
+
+# --- the deadline that runs now, declared once ------------------------------------------------------
+
+
+def test_the_running_deadline_is_declared_once(org: Any, clock: Any) -> None:
+    """``current_due_at``, its SQL, the open statuses and the overdue filter agree for every status."""
+    from complaints.selectors import complaint_due_expression, complaint_list_overdue
+
+    now = timezone.now()
+    target = make_complaint(now=now, status=S.ACCEPTED, department=org.office)
+    made = {}
+    for status in S:
+        fields: dict[str, Any] = {
+            "accept_due_at": now - 3 * DAY,
+            "reply_due_at": now + 5 * DAY,
+            "review_due_at": now - DAY,
+            "department": org.office,
+            "handler": org.cadre,
+        }
+        if status == S.WITHDRAWN:
+            fields["merged_into"] = target
+        made[status] = make_complaint(now=now, status=status, **fields)
+    due = dict(
+        Complaint.objects.filter(pk__in=[c.pk for c in made.values()])
+        .annotate(due=complaint_due_expression())
+        .values_list("status", "due")
+    )
+    expected = {
+        S.SUBMITTED: now - 3 * DAY,
+        S.ACCEPTED: now + 5 * DAY,
+        S.ASSIGNED: now + 5 * DAY,
+        S.REVIEW_REQUESTED: now - DAY,
+    }
+    assert due == {status: expected.get(status) for status in S}
+    assert {status: c.current_due_at for status, c in made.items()} == due
+    assert set(Complaint.OPEN_STATUSES) == set(expected)
+    assert {c.status for c in complaint_list_overdue(now).filter(pk__in=[c.pk for c in made.values()])} == {
+        S.SUBMITTED,
+        S.REVIEW_REQUESTED,
+    }
+
+
+def test_the_escalation_case_links_the_complaint_both_ways(assigned: Complaint, org: Any, clock: Any) -> None:
+    Complaint.objects.filter(pk=assigned.pk).update(
+        escalation_level=1, escalated_at=START - 8 * DAY, reply_due_at=START - 9 * DAY
+    )
+    assert sweep()["cases_opened"] == 1
+    case = AccountabilityCase.objects.get()
+    assert case.complaint == assigned
+    assert case.escalated_item == assigned

@@ -25,7 +25,7 @@ from workstyle.models import Notification
 
 pytestmark = pytest.mark.slow
 
-TASK = "complaints.tasks.escalate_overdue"
+TASK = "workstyle.tasks.ladder_sweep"
 
 
 def _database_url() -> str:

@@ -48,7 +48,7 @@ def test_a_complaints_rows_are_seen_with_the_complaint(org: Any, discipline_user
 
 def test_notices_are_their_recipients_and_the_running_records_the_administrators(org: Any) -> None:
     now = timezone.now()
-    reader = UserFactory(username="reader-v", email="reader@example.com")
+    reader: Any = UserFactory(username="reader-v", email="reader@example.com")
     notification_send(recipients=[reader], kind="complaint_assigned", params={"code": "X", "due": ""}, now=now)
     audit_record(actor=reader, verb="update", now=now)
     assert Notification.objects.visible_to(reader).count() == 1

@@ -156,7 +156,7 @@ def _case(row: Row) -> LadderCase:
     )
 
 
-COMPLAINTS = LadderKind(
+COMPLAINT_LADDER = LadderKind(
     name="complaints",
     label=_("Complaints"),
     model=Complaint,
@@ -173,10 +173,10 @@ COMPLAINTS = LadderKind(
     case=_case,
     describe=lambda row: str(row["tracking_code"]),
 )
-ladder_register(COMPLAINTS)
+ladder_register(COMPLAINT_LADDER)
 
 
 def escalate_overdue(*, now: datetime, batch_size: int = 1000) -> dict[str, int]:
     """One sweep of the complaints' ladder: reminders, then level 0 → 1, then level 1 → 2. Returns
     the counts per step (``workstyle.ladder.STEPS``)."""
-    return ladder_sweep(now=now, batch_size=batch_size, kinds=[COMPLAINTS.name])[COMPLAINTS.name]
+    return ladder_sweep(now=now, batch_size=batch_size, kinds=[COMPLAINT_LADDER.name])[COMPLAINT_LADDER.name]

@@ -1,5 +1,5 @@
-"""Roles (DESIGN §1). Groups carry the office-wide roles; heading a department or a unit is read
-from the organisation itself, so there is nothing to keep in sync."""
+"""Roles (docs/ARCHITECTURE.md, "Roles and visibility"). Groups carry the office-wide roles; heading
+a department or a unit is read from the organisation itself, so there is nothing to keep in sync."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Who sees which units, departments and cadres (DESIGN §1), on the pages and in the API alike.
+"""Who sees which units, departments and cadres, on the pages and in the API alike.
 Out of scope answers 404, exactly like an object that does not exist."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Recusal: a complaint naming a cadre is invisible to him everywhere, routed past him, and he never
-handles it (DESIGN §1)."""
+handles it."""
 
 from __future__ import annotations
 

@@ -180,3 +180,46 @@ def test_linking_the_handler_asks_the_head_for_a_new_one(org: Any, discipline_us
     services.complaint_link_accused(actor=discipline_user, complaint=complaint, cadre=org.cadre, now=NOW)
     assert [n.recipient for n in Notification.objects.filter(kind="complaint_routed")] == [org.head.user]
     assert not Notification.objects.filter(recipient=org.cadre.user).exists()
+
+
+@pytest.mark.parametrize("role", ["orgdept", "superuser"])
+def test_an_office_member_named_in_a_complaint_never_sees_it(org: Any, discipline_user: Any, role: str) -> None:
+    extra = {"groups": ["orgdept"]} if role == "orgdept" else {"is_superuser": True, "is_staff": True}
+    named = CadreFactory(department=org.records, name="吴干事", user=UserFactory(username=f"named-{role}", **extra))
+    complaint = complaint_in_state(
+        "accepted", department=org.office, discipline=discipline_user, unit=org.bureau, accused_cadre=named
+    )
+    user = named.user
+    assert not Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists()
+    assert api(user).get(f"/api/v1/complaints/{complaint.pk}/").status_code == 404
+    assert complaint.tracking_code not in str(api(user).get("/api/v1/complaints/").json())
+    # Another member of his office still sees it.
+    colleague = UserFactory(username=f"colleague-{role}", **extra)
+    assert api(colleague).get(f"/api/v1/complaints/{complaint.pk}/").status_code == 200
+
+
+def test_a_complaints_cases_show_on_its_page_only_to_those_who_read_cases(org: Any, discipline_user: Any) -> None:
+    from django.test import Client
+
+    from supervision import services as cases
+
+    complaint = complaint_in_state("assigned", department=org.office, handler=org.cadre, discipline=discipline_user)
+    case = cases.case_open(
+        actor=discipline_user,
+        source="letter",
+        allegation="推诿",
+        subject_cadre=org.other,
+        complaint=complaint,
+        now=NOW,
+    )
+    marker = f'data-case="{case.pk}"'
+    for user, shown in (
+        (discipline_user, True),
+        (UserFactory(username="od-r", groups=["orgdept"]), True),
+        (org.head.user, False),
+    ):
+        client = Client()
+        client.force_login(user)
+        page = client.get(f"/workbench/complaints/{complaint.pk}/")
+        assert page.status_code == 200
+        assert (marker in page.content.decode()) is shown, user

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from complaints import services
 from complaints.models import Attachment, CategoryPolicy, Complaint, ComplaintEvent, ExtensionRequest, IdentityAccess
+from complaints.permissions import category_policy_may_change
 from complaints.serializers import IDENTITY_FIELDS
-from workstyle import roles
 from workstyle.admin import ReadOnlyMixin
 from workstyle.errors import DomainError
 
@@ -45,10 +45,7 @@ class CategoryPolicyAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        user = request.user
-        return bool(
-            getattr(user, "is_superuser", False) or roles.is_discipline(user)
-        ) and super().has_change_permission(request, obj)
+        return category_policy_may_change(request.user) and super().has_change_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: CategoryPolicy, form: Any, change: bool) -> None:
         try:

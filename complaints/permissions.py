@@ -50,6 +50,11 @@ def complaint_is_discipline(user: Actor, complaint: Complaint) -> bool:
     return roles.is_discipline(user) and _not_accused(user, complaint)
 
 
+def category_policy_may_change(user: Actor) -> bool:
+    """A category's time limits are the discipline office's (and the administrator's) to set."""
+    return bool(getattr(user, "is_superuser", False)) or roles.is_discipline(user)
+
+
 def complaint_may_bulk_accept(user: Actor) -> bool:
     """Routing several complaints at once is the discipline office's; each is then checked as
     ``accept`` checks it (recusal included)."""

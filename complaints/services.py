@@ -43,7 +43,7 @@ from complaints.models import (
     ExtensionRequest,
     IdentityAccess,
 )
-from complaints.permissions import complaint_head, complaint_may_bulk_accept
+from complaints.permissions import category_policy_may_change, complaint_head, complaint_may_bulk_accept
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
 from workstyle.deadlines import due_after
@@ -804,7 +804,7 @@ def category_policy_update(
 ) -> CategoryPolicy:
     """Change a category's time limits (discipline office or administrator). Deadlines already set
     keep their dates; new ones use the new limits."""
-    if not (roles.is_discipline(actor) or bool(getattr(actor, "is_superuser", False))):
+    if not category_policy_may_change(actor):
         raise NotAllowed(_("Only the discipline office may change time limits."))
     values = {
         "accept_days": accept_days,

@@ -44,6 +44,7 @@ from complaints.transitions import COMPLAINTS
 from workstyle.api import IsStaffUser, error_responses
 from workstyle.errors import NotAllowed
 from workstyle.serializers import ErrorSerializer
+from workstyle.workflow import GONE
 from workstyle.workflow_api import add_transition_actions
 
 ERRORS = error_responses("complaint")
@@ -213,6 +214,7 @@ add_transition_actions(
     # And of each output shape (``Transition.output``): the answer and its schema.
     outputs={
         "": (lambda view, complaint, result: view.transition_response(complaint, result), ComplaintDetailSerializer),
+        GONE: (lambda view, complaint, result: view.transition_response(complaint, result), ComplaintDetailSerializer),
         "extension_request": (
             lambda view, complaint, request: Response(ExtensionRequestSerializer(request).data),
             ExtensionRequestSerializer,

@@ -454,7 +454,7 @@ def complaint_link_accused(*, actor: Actor, complaint: Complaint, cadre: Cadre, 
         responsible_id = complaint.responsible_head_id
         if "responsible_head" in fields:
             responsible_id = fields["responsible_head"].pk if fields["responsible_head"] else None
-        step.save(**fields, data={"accused_cadre": cadre.pk, "responsible_head": responsible_id})
+        step.save(**fields, data={"accused_cadre": cadre.pk, "responsible_head": responsible_id}, states=True)
         if department is not None and {"responsible_head", "handler"} & set(fields):
             # Someone new answers for it, or it needs a new handler: tell him, as on routing.
             _notify_routed(complaint, department=department, now=now)

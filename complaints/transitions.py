@@ -12,18 +12,20 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import permissions as p
 from complaints.models import Complaint, ComplaintEvent, ExtensionRequest, IdentityAccess
-from workstyle.workflow import Guard, Transition, Who, Workflow
+from workstyle.workflow import GONE, Guard, Transition, Who, Workflow
 
 S = Complaint.Status
 
 # --- who ---------------------------------------------------------------------------------------------
 
-DISCIPLINE = Who("discipline", p.complaint_is_discipline)
-HEAD = Who("head", p.complaint_is_head)
-HANDLER = Who("handler", p.complaint_is_handler)
+DISCIPLINE = Who("discipline", p.complaint_is_discipline, describe="the discipline office")
+HEAD = Who("head", p.complaint_is_head, describe="the head who answers for it")
+HANDLER = Who("handler", p.complaint_is_handler, describe="its handler")
 # The discipline office answers itself for a complaint nobody in the line may handle (recusal).
-OFFICE_IN_CHARGE = Who("office_in_charge", p.complaint_is_office_in_charge)
-STAFF_WORKING_IT = Who("staff_working_it", p.complaint_may_request_identity)
+OFFICE_IN_CHARGE = Who(
+    "office_in_charge", p.complaint_is_office_in_charge, describe="the discipline office when nobody in the line may"
+)
+STAFF_WORKING_IT = Who("staff_working_it", p.complaint_may_request_identity, describe="staff who work the complaint")
 COMPLAINANT = Who("complainant", p.complainant, staff=False)
 SYSTEM = Who("system", lambda actor, _complaint: actor is None, staff=False)
 
@@ -46,6 +48,16 @@ CONTACTS_KEPT = Guard(
     "contacts_kept",
     lambda c, actor, now: c.contacts_erased_at is None,
     _("The complainant's contact details were erased."),
+)
+# The identity is shown once revealed; revealing it again would only repeat the record.
+NOT_REVEALED_TO_HIM = Guard(
+    "not_revealed_to_him",
+    lambda c, actor, now: (
+        not c.identity_accesses.filter(
+            user_id=actor.pk, kind=IdentityAccess.Kind.REVEAL, status=IdentityAccess.Status.GRANTED
+        ).exists()
+    ),
+    _("You see the complainant's identity already."),
 )
 NO_OWN_IDENTITY_REQUEST = Guard(
     "no_own_identity_request",
@@ -139,6 +151,45 @@ COMPLAINTS = Workflow(
             denied=_("Only the head who answers for it may assign it."),
         ),
         Transition(
+            "request_extension",
+            ROUTED,
+            None,
+            HEAD,
+            guards=(NOT_EXTENDED, NO_PENDING_EXTENSION),
+            label=_("Request an extension"),
+            event_label=_("extension requested"),
+            input="extension",
+            output="extension_request",
+            done=_("Extension requested for complaint %(code)s."),
+            denied=_("Only the head who answers for it may ask for an extension."),
+        ),
+        Transition(
+            "approve_extension",
+            ROUTED,
+            None,
+            DISCIPLINE,
+            guards=(PENDING_EXTENSION,),
+            label=_("Approve the extension"),
+            event_label=_("extension approved"),
+            input="note",
+            topic="extension",
+            done=_("Extension of complaint %(code)s approved."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "refuse_extension",
+            ROUTED,
+            None,
+            DISCIPLINE,
+            guards=(PENDING_EXTENSION,),
+            label=_("Refuse the extension"),
+            event_label=_("extension refused"),
+            input="note",
+            topic="extension",
+            done=_("Extension of complaint %(code)s refused."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
             "reply",
             ROUTED,
             S.REPLIED,
@@ -159,19 +210,6 @@ COMPLAINTS = Workflow(
             input="text",
             done=_("Review of complaint %(code)s answered."),
             denied=_("Only its handler or head may answer the review."),
-        ),
-        Transition(
-            "request_extension",
-            ROUTED,
-            None,
-            HEAD,
-            guards=(NOT_EXTENDED, NO_PENDING_EXTENSION),
-            label=_("Request an extension"),
-            event_label=_("extension requested"),
-            input="extension",
-            output="extension_request",
-            done=_("Extension requested for complaint %(code)s."),
-            denied=_("Only the head who answers for it may ask for an extension."),
         ),
         Transition(
             "close",
@@ -205,33 +243,8 @@ COMPLAINTS = Workflow(
             label=_("Link the cadre complained about"),
             event_label=_("routed past a recused cadre"),
             input="cadre",
+            output=GONE,
             done=_("Cadre complained about linked to complaint %(code)s; recusal applies from now on."),
-            denied=_("Only the discipline office may do this."),
-        ),
-        Transition(
-            "approve_extension",
-            ROUTED,
-            None,
-            DISCIPLINE,
-            guards=(PENDING_EXTENSION,),
-            label=_("Approve the extension"),
-            event_label=_("extension approved"),
-            input="note",
-            topic="extension",
-            done=_("Extension of complaint %(code)s approved."),
-            denied=_("Only the discipline office may do this."),
-        ),
-        Transition(
-            "refuse_extension",
-            ROUTED,
-            None,
-            DISCIPLINE,
-            guards=(PENDING_EXTENSION,),
-            label=_("Refuse the extension"),
-            event_label=_("extension refused"),
-            input="note",
-            topic="extension",
-            done=_("Extension of complaint %(code)s refused."),
             denied=_("Only the discipline office may do this."),
         ),
         Transition(
@@ -239,7 +252,7 @@ COMPLAINTS = Workflow(
             ANY,
             None,
             DISCIPLINE,
-            guards=(CONTACTS_KEPT,),
+            guards=(CONTACTS_KEPT, NOT_REVEALED_TO_HIM),
             help=_("Revealing is recorded in the timeline with your reason."),
             label=_("Reveal the identity"),
             event_label=_("complainant's identity viewed"),
@@ -248,22 +261,6 @@ COMPLAINTS = Workflow(
             topic="identity",
             done=_("The complainant's identity is shown below; the view is recorded in the timeline."),
             denied=_("Only the discipline office may do this."),
-        ),
-        Transition(
-            "request_identity",
-            ANY,
-            None,
-            STAFF_WORKING_IT,
-            guards=(CONTACTS_KEPT, NO_OWN_IDENTITY_REQUEST),
-            heading=_("Ask for access to the identity"),
-            help=_("The discipline office grants or refuses the request."),
-            label=_("Request access"),
-            event_label=_("access to identity requested"),
-            input="reason",
-            output="identity_access",
-            topic="identity",
-            done=_("Access to the complainant's identity requested."),
-            denied=_("You may not ask for the complainant's identity."),
         ),
         Transition(
             "grant_identity",
@@ -292,6 +289,22 @@ COMPLAINTS = Workflow(
             topic="identity",
             done=_("Access to the complainant's identity refused."),
             denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "request_identity",
+            ANY,
+            None,
+            STAFF_WORKING_IT,
+            guards=(CONTACTS_KEPT, NO_OWN_IDENTITY_REQUEST),
+            heading=_("Ask for access to the identity"),
+            help=_("The discipline office grants or refuses the request."),
+            label=_("Request access"),
+            event_label=_("access to identity requested"),
+            input="reason",
+            output="identity_access",
+            topic="identity",
+            done=_("Access to the complainant's identity requested."),
+            denied=_("You may not ask for the complainant's identity."),
         ),
         # The complainant's own actions, on the public side (tracking code and access key).
         Transition(

@@ -27,7 +27,7 @@ from complaints.permissions import complaint_may_bulk_accept
 from complaints.selectors import complaint_allowed_actions, complaint_due_expression, complaint_identity_visible
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
-from workstyle.errors import DomainError
+from workstyle.errors import DomainError, NotAllowed
 from workstyle.http import safe_next
 from workstyle.links import related_links
 from workstyle.views import staff_required
@@ -327,6 +327,12 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         raise Http404
     complaint = _visible_complaint(request, pk)
     form = _form(row, complaint, request.user, data=request.POST)
+    try:
+        # Who may act is judged before the input, as the API does: others learn nothing from it.
+        COMPLAINTS.authorize(action, actor=request.user, obj=complaint)
+    except NotAllowed as exc:
+        messages.error(request, str(exc.message))
+        return _render_detail(request, complaint, bound=form, status=exc.status_code)
     if not form.is_valid():
         messages.error(request, _("The form has errors; please correct them."))
         return _render_detail(request, complaint, bound=form, status=400)

@@ -59,11 +59,18 @@ def _detail(request: HttpRequest, case: AccountabilityCase, *, bound: Any = None
         if action == "decide" and form is not bound:
             form.initial.setdefault("decision_date", timezone.localdate())
         forms.append((action, form, row))
+    # A refused action that is no longer offered keeps the user's input on the page, read-only.
+    stale_form = bound if bound is not None and bound.action not in actions else None
+    if stale_form is not None:
+        for field in stale_form.fields.values():
+            field.widget.attrs["readonly"] = True
     context = {
         "case": case,
         "events": case.events.select_related("actor").order_by("at", "id"),
         "actions": actions,
         "action_forms": forms,
+        "stale_form": stale_form,
+        "stale_label": CASES[bound.action].label if stale_form is not None else "",
         "decision_labels": [dict(AccountabilityCase.Form.choices).get(f, f) for f in case.decision_forms],
         "complaint_visible": case.complaint_id is not None
         and Complaint.objects.visible_to(request.user).filter(pk=case.complaint_id).exists(),

@@ -31,14 +31,25 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+def _messages(detail: Any, where: str = "") -> list[str]:
+    """The messages of one field's errors as plain strings. A list field's errors come per item
+    (``{0: [...]}``) and a nested object's per field: each message says where it belongs."""
+    if isinstance(detail, dict):
+        return [
+            message
+            for key, value in detail.items()
+            for message in _messages(value, f"{where}{int(key) + 1 if isinstance(key, int) else key}: ")
+        ]
+    if isinstance(detail, list):
+        return [message for item in detail for message in _messages(item, where)]
+    return [f"{where}{detail}"]
+
+
 def _flatten(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {
-            str(key): [str(item) for item in (value if isinstance(value, list) else [value])]
-            for key, value in detail.items()
-        }
+        return {str(key): _messages(value) for key, value in detail.items()}
     if isinstance(detail, list):
-        return {"non_field_errors": [str(item) for item in detail]}
+        return {"non_field_errors": _messages(detail)}
     return {}
 
 

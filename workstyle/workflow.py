@@ -37,6 +37,10 @@ from django.utils.translation import gettext_lazy as _
 from workstyle.errors import NotAllowed, TransitionError
 from workstyle.roles import Actor
 
+# The output shape of an action after which the caller may no longer see the object (he was just
+# named in it: recusal): the object, or nothing (the API answers 204).
+GONE = "object_or_gone"
+
 NOT_NOW = _("Not possible in the present state (%(status)s).")
 
 # The registry of workflows, by model and by event model, filled as each table is declared.
@@ -53,6 +57,8 @@ class Who:
     test: Callable[[Any, Any], bool] | None = None
     staff: bool = True
     parts: tuple[Who, ...] = ()
+    # Who they are, in a few words of English, for the API's documentation.
+    describe: str = ""
 
     def __call__(self, actor: Any, obj: Any) -> bool:
         if self.parts:
@@ -71,6 +77,11 @@ class Who:
     @property
     def has_staff(self) -> bool:
         return any(part.staff for part in self.members)
+
+    @property
+    def staff_description(self) -> str:
+        """Those of its members who may act on the workbench or through the API, in English."""
+        return " or ".join(part.describe or part.name.replace("_", " ") for part in self.members if part.staff)
 
 
 @dataclass(frozen=True)
@@ -135,8 +146,12 @@ class Step:
         let only signed-in users act, so this is None only for the system and the complainant."""
         return self.actor if getattr(self.actor, "pk", None) is not None else None
 
-    def save(self, *, note: str = "", data: Mapping[str, Any] | None = None, **fields: Any) -> models.Model:
-        """Set ``fields`` and the row's target state, save with ``update_fields`` and write the event."""
+    def save(
+        self, *, note: str = "", data: Mapping[str, Any] | None = None, states: bool = False, **fields: Any
+    ) -> models.Model:
+        """Set ``fields`` and the row's target state, save with ``update_fields`` and write the event.
+        The event names the states it went from and to when the state changed, or when ``states``
+        asks for them (an action that may move it, and the timeline should say that it did not)."""
         workflow = self.workflow
         for name, value in fields.items():
             setattr(self.obj, name, value)
@@ -147,7 +162,7 @@ class Step:
         if changed:
             self.obj.save(update_fields=[*dict.fromkeys(changed), *workflow.auto_now_fields])
         state = workflow.state_of(self.obj)
-        moved = self.row.target is not None or state != self.from_state
+        moved = states or self.row.target is not None or state != self.from_state
         return self.record(
             note=note,
             data=data,

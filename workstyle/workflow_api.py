@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from workstyle.workflow import Transition, Workflow
+from workstyle.workflow import GONE, Transition, Workflow
 
 # What an action answers: a function of (viewset, object, the service's result), and its schema.
 Output = tuple[Callable[[Any, Any, Any], Response], type[serializers.BaseSerializer[Any]]]
@@ -27,7 +27,12 @@ Output = tuple[Callable[[Any, Any, Any], Response], type[serializers.BaseSeriali
 
 def _summary(row: Transition) -> str:
     with translation.override("en"):
-        return f"{row.label} ({row.who.name.replace('_', ' ')})"
+        return f"{row.label} ({row.who.staff_description})"
+
+
+def _description(row: Transition) -> str | None:
+    with translation.override("en"):
+        return str(row.help) if row.help else None
 
 
 def add_transition_actions(
@@ -71,9 +76,10 @@ def _action(
         return respond(self, obj, result)
 
     transition.__name__ = row.action
-    transition.__doc__ = str(row.help) if row.help else None
     responses: dict[int, Any] = {200: output_serializer, **errors}
-    if not row.output:
+    if row.output == GONE:
         responses[204] = OpenApiResponse(description="Done; the caller may no longer see the object (recusal).")
     method = action(detail=True, methods=["post"], filter_backends=[])(transition)
-    return extend_schema(request=input_serializer, responses=responses, summary=_summary(row))(method)
+    return extend_schema(
+        request=input_serializer, responses=responses, summary=_summary(row), description=_description(row)
+    )(method)

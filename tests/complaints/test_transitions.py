@@ -20,7 +20,7 @@ from complaints.models import Complaint
 from complaints.selectors import complaint_allowed_actions
 from complaints.transitions import COMPLAINTS
 from complaints.views import complaint_action
-from tests.complaints.workflow_cast import MAY, ROLES, World, pending_extension, pending_identity_request
+from tests.complaints.workflow_cast import MAY, NOW, ROLES, World, pending_extension, pending_identity_request
 from tests.factories.complaints import COMPLAINANT
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,45 @@ def test_events_are_labelled_by_the_table(world: World) -> None:
             assert labels[verb] == str(row.event_label)
         assert labels["accept"] == "accepted and routed"
     assert COMPLAINANT["complainant_name"] not in str(labels)
+
+
+def test_the_schema_documents_each_generated_action_in_english() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    with translation.override("zh-hans"):
+        zh = SchemaGenerator().get_schema(request=None, public=True)
+    for row in COMPLAINTS.staff_rows():
+        operation = schema["paths"][f"/api/v1/complaints/{{id}}/{row.action}/"]["post"]
+        with translation.override("en"):
+            assert operation["summary"].startswith(str(row.label))
+        assert "system" not in operation["summary"]
+        # Only the action that can take the object out of the caller's sight documents a 204.
+        assert ("204" in operation["responses"]) is (row.action == "link_accused"), row.action
+        assert zh["paths"][f"/api/v1/complaints/{{id}}/{row.action}/"]["post"]["summary"] == operation["summary"]
+    reveal = schema["paths"]["/api/v1/complaints/{id}/reveal_identity/"]["post"]
+    assert reveal["summary"] == "Reveal the identity (the discipline office)"
+    assert reveal["description"] == "Revealing is recorded in the timeline with your reason."
+
+
+def test_the_page_judges_the_role_before_the_state(world: World) -> None:
+    complaint = world.complaint("accepted")
+    client = Client()
+    client.force_login(world.orgdept)
+    response = client.post(reverse("complaints:action", args=[complaint.pk, "accept"]), {"accept-department": 1})
+    assert response.status_code == 403
+
+
+def test_an_identity_once_revealed_is_not_offered_again(world: World) -> None:
+    from complaints import services
+    from workstyle.errors import TransitionError
+
+    complaint = world.complaint("assigned")
+    assert "reveal_identity" in complaint_allowed_actions(user=world.discipline, complaint=complaint)
+    services.complaint_reveal_identity(actor=world.discipline, complaint=complaint, reason="核实", now=NOW)
+    assert "reveal_identity" not in complaint_allowed_actions(user=world.discipline, complaint=complaint)
+    with pytest.raises(TransitionError):
+        services.complaint_reveal_identity(actor=world.discipline, complaint=complaint, reason="再看", now=NOW)
+    assert _page_actions(world.discipline, complaint) == set(
+        complaint_allowed_actions(user=world.discipline, complaint=complaint)
+    )

@@ -191,3 +191,17 @@ def test_escalation_cases_are_listed_with_their_complaint(org: Any, office: APIC
     assert row["complaint_tracking_code"] == complaint.tracking_code
     # The complainant never appears in a case.
     assert complaint.complainant_name not in str(office.get(f"{URL}{row['id']}/").json())
+
+
+def test_an_unknown_form_in_a_list_is_a_plain_field_error(cadre_case: Case, office: APIClient) -> None:
+    office.post(f"{URL}{cadre_case.pk}/investigate/", {}, format="json")
+    response = office.post(
+        f"{URL}{cadre_case.pk}/decide/",
+        {"forms": ["admonishment", "bogus"], "decision_date": "2026-05-11", "text": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["forms"]
+    assert message.startswith("2: ")
+    assert "bogus" in message
+    assert "ErrorDetail" not in message

@@ -193,3 +193,15 @@ def test_admin_event_list_costs_the_same_for_one_case_or_many(
     # Each row names its case by its subject: fetched with the events, not one query per row.
     with django_assert_max_num_queries(len(two_cases.captured_queries)):
         assert admin.get("/admin/supervision/caseevent/").status_code == 200
+
+
+def test_a_refused_note_is_kept_on_the_page(cadre_case: Case, office: Client, discipline_user: Any) -> None:
+    from supervision import services
+
+    services.case_investigate(actor=discipline_user, case=cadre_case, now=cadre_case.opened_at)
+    # Someone else started the investigation meanwhile: this note cannot be saved, but it is kept.
+    response = office.post(f"/workbench/cases/{cadre_case.pk}/investigate/", {"investigate-note": "成立核查组，三人"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="stale-input"' in html
+    assert "成立核查组，三人" in html

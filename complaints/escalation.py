@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Complaint, ComplaintEvent
+from complaints.models import Complaint, ComplaintEvent, ComplaintRecusal
 from workstyle.ladder import (
     DUE,
     OFFICE,
@@ -91,16 +91,16 @@ _FIELDS = (
 
 
 def _head(row: Row) -> tuple[int | None, int | None]:
-    """(cadre, user) answering for the complaint, as ``complaints.selectors.complaint_head``: the
-    responsible head, else the department's head; nobody if he is the cadre complained about
-    (recusal) or no longer active."""
+    """(cadre, user) answering for the complaint, as ``complaints.permissions.complaint_head``: the
+    responsible head, else the department's head; nobody if he is recused from it or no longer
+    active."""
     if row["responsible_head_id"] is not None:
         cadre, user, active = row["responsible_head_id"], row["responsible_head__user"], row["responsible_head__active"]
     elif row["department_id"] is not None:
         cadre, user, active = row["department__head_id"], row["department__head__user"], row["department__head__active"]
     else:
         return None, None
-    if cadre is None or cadre == row["accused_cadre_id"] or not active:
+    if cadre is None or cadre in row["recused_cadres"] or not active:
         return None, None
     return cadre, user
 
@@ -125,8 +125,30 @@ def _escalation_notice(row: Row) -> str:
 
 
 def _recused(row: Row) -> Sequence[int | None]:
-    # The cadre complained about is never told about the complaint, whatever his role.
-    return [row["accused_cadre__user"]]
+    # A cadre recused from the complaint is never told about it, whatever his role.
+    return sorted(row["recused_users"])
+
+
+def _prefetch(rows: list[Row]) -> None:
+    """The cadres recused from each complaint of the batch — the one it names, and those the recusal
+    table holds — and their users: one query."""
+    by_complaint: dict[int, tuple[set[int], set[int]]] = {
+        row["pk"]: (
+            {row["accused_cadre_id"]} - {None},
+            {row["accused_cadre__user"]} - {None},
+        )
+        for row in rows
+    }
+    recusals = ComplaintRecusal.objects.filter(complaint_id__in=by_complaint).values_list(
+        "complaint_id", "cadre_id", "cadre__user_id"
+    )
+    for complaint_id, cadre_id, user_id in recusals:
+        cadres, users = by_complaint[complaint_id]
+        cadres.add(cadre_id)
+        if user_id is not None:
+            users.add(user_id)
+    for row in rows:
+        row["recused_cadres"], row["recused_users"] = by_complaint[row["pk"]]
 
 
 def _params(row: Row) -> dict[str, Any]:
@@ -172,6 +194,7 @@ COMPLAINT_LADDER = LadderKind(
     event_fk="complaint",
     case=_case,
     describe=lambda row: str(row["tracking_code"]),
+    prefetch=_prefetch,
 )
 ladder_register(COMPLAINT_LADDER)
 

@@ -85,8 +85,8 @@ class AssignForm(ActionForm):
             if department_id
             else Cadre.objects.none()
         )
-        if self.complaint.accused_cadre_id:
-            qs = qs.exclude(pk=self.complaint.accused_cadre_id)
+        if self.complaint.recused_cadre_ids:
+            qs = qs.exclude(pk__in=self.complaint.recused_cadre_ids)
         self.fields["handler"].queryset = qs.order_by("name")  # type: ignore[attr-defined]
         if self.complaint.handler_id and not self.is_bound:
             self.initial.setdefault("handler", self.complaint.handler_id)
@@ -203,7 +203,7 @@ class LinkAccusedForm(ActionForm):
         qs = (
             Cadre.objects.visible_to(self.user)
             .filter(active=True, unit_id__in=unit_ids)
-            .exclude(pk=complaint.accused_cadre_id or 0)
+            .exclude(pk__in=[complaint.accused_cadre_id or 0])
             .select_related("department")
             .order_by("name", "staff_number")
         )

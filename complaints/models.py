@@ -76,15 +76,21 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         """What a user may see. The discipline office sees every complaint; the organization
         department reads them all (never the complainant's identity). A cadre sees the complaints
         of the department he heads, those he answers for as responsible head, and those assigned to
-        him. A complaint that names a cadre is never visible to that cadre, whatever his role,
-        discipline office and superuser included (recusal)."""
+        him. A complaint is never visible to a cadre recused from it — the cadre it names, or one
+        named by a complaint merged with it — whatever his role, discipline office and superuser
+        included."""
         cadre = roles.cadre_of(user)
         if roles.sees_whole_organisation(user):
-            return self.exclude(accused_cadre=cadre) if cadre is not None else self
+            return self.recused_from(cadre) if cadre is not None else self
         if cadre is None:
             return self.none()
-        return self.filter(Q(department__head=cadre) | Q(responsible_head=cadre) | Q(handler=cadre)).exclude(
-            accused_cadre=cadre
+        return self.filter(Q(department__head=cadre) | Q(responsible_head=cadre) | Q(handler=cadre)).recused_from(cadre)
+
+    def recused_from(self, cadre: Any) -> ComplaintQuerySet:
+        """Without the complaints ``cadre`` has no part in: those naming him, and those the recusal
+        table holds him from (an anti-join)."""
+        return self.exclude(accused_cadre=cadre).exclude(
+            pk__in=ComplaintRecusal.objects.filter(cadre=cadre).values("complaint_id")
         )
 
 
@@ -272,10 +278,46 @@ class Complaint(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @property
+    def recused_cadre_ids(self) -> frozenset[int]:
+        """The cadres who have no part in this complaint: the cadre it names, and those the recusal
+        table holds (``ComplaintRecusal``), read once per instance; the services that add one keep
+        it up to date."""
+        if "_recused" not in self.__dict__:
+            self.__dict__["_recused"] = frozenset(
+                ComplaintRecusal.objects.filter(complaint_id=self.pk).values_list("cadre_id", flat=True)
+            )
+        named = {self.accused_cadre_id} if self.accused_cadre_id is not None else set()
+        return self.__dict__["_recused"] | named
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_recused", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    @property
     def current_due_at(self) -> Any:
         """The deadline that runs now (``DEADLINES``): acceptance, reply, or review answer."""
         column = self.DEADLINES.get(self.status)
         return getattr(self, column) if column is not None else None
+
+
+class ComplaintRecusal(models.Model):
+    """A cadre who has no part in a complaint: he never sees it, answers for it, handles it or hears
+    of it. The cadre it names, and the cadres named by the complaints merged with it — a duplicate
+    and the complaint it joined are one matter. Rows are only ever added: once named, recused."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="recusals")
+    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="+")
+
+    VISIBLE_THROUGH = "complaint"
+    objects = ThroughParentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
+        constraints = [models.UniqueConstraint(fields=["cadre", "complaint"], name="one_recusal_per_cadre")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} / {self.cadre_id}"
 
 
 class ComplaintEvent(EventBase):

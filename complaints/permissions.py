@@ -20,34 +20,35 @@ from workstyle.roles import Actor
 def complaint_head(complaint: Complaint) -> Cadre | None:
     """The cadre who answers for a routed complaint: the responsible head set when its department's
     head was recused (or missing), else the department's head, unless he is the cadre complained
-    about. None means nobody in the line: the discipline office handles it itself."""
+    about (or recused from it otherwise). None means nobody in the line: the discipline office
+    handles it itself."""
     if complaint.responsible_head_id is not None:
         head = complaint.responsible_head
     elif complaint.department_id is not None:
         head = complaint.department.head  # type: ignore[union-attr]
     else:
         return None
-    if head is None or head.pk == complaint.accused_cadre_id or not head.active:
+    if head is None or head.pk in complaint.recused_cadre_ids or not head.active:
         return None
     return head
 
 
 def _actor_cadre(user: Actor, complaint: Complaint) -> Cadre | None:
-    """The user's cadre, unless he is the cadre complained about (then he has no part in it)."""
+    """The user's cadre, unless he is recused from the complaint (then he has no part in it)."""
     cadre = roles.cadre_of(user)
-    if cadre is None or cadre.pk == complaint.accused_cadre_id:
+    if cadre is None or cadre.pk in complaint.recused_cadre_ids:
         return None
     return cadre
 
 
-def _not_accused(user: Actor, complaint: Complaint) -> bool:
+def _not_recused(user: Actor, complaint: Complaint) -> bool:
     cadre = roles.cadre_of(user)
-    return cadre is None or cadre.pk != complaint.accused_cadre_id
+    return cadre is None or cadre.pk not in complaint.recused_cadre_ids
 
 
 def complaint_is_discipline(user: Actor, complaint: Complaint) -> bool:
     """Discipline office staff, unless the complaint names him."""
-    return roles.is_discipline(user) and _not_accused(user, complaint)
+    return roles.is_discipline(user) and _not_recused(user, complaint)
 
 
 def category_policy_may_change(user: Actor) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
@@ -40,6 +40,7 @@ from complaints.models import (
     CategoryPolicy,
     Complaint,
     ComplaintEvent,
+    ComplaintRecusal,
     ExtensionRequest,
     IdentityAccess,
 )
@@ -49,7 +50,7 @@ from workstyle import roles
 from workstyle.deadlines import due_after
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
 from workstyle.roles import Actor
-from workstyle.services import audit_record, notification_send
+from workstyle.services import audit_record, notification_send, notification_withdraw
 from workstyle.workflow import Step
 
 log = logging.getLogger(__name__)
@@ -81,12 +82,16 @@ def _due(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def _without_accused(users: Iterable[Any], complaint: Complaint) -> list[Any]:
-    """Recusal holds for notices too: the cadre complained about is never told about it."""
-    accused_user_id = None
-    if complaint.accused_cadre_id is not None:
-        accused_user_id = Cadre.objects.filter(pk=complaint.accused_cadre_id).values_list("user_id", flat=True).first()
-    return [user for user in users if user is not None and user.pk != accused_user_id]
+def _recused_user_ids(complaint: Complaint) -> set[int]:
+    return set(
+        Cadre.objects.filter(pk__in=complaint.recused_cadre_ids, user__isnull=False).values_list("user_id", flat=True)
+    )
+
+
+def _without_recused(users: Iterable[Any], complaint: Complaint) -> list[Any]:
+    """Recusal holds for notices too: a cadre recused from a complaint is never told about it."""
+    recused = _recused_user_ids(complaint) if complaint.recused_cadre_ids else set()
+    return [user for user in users if user is not None and user.pk not in recused]
 
 
 def _discipline_users() -> list[Any]:
@@ -99,7 +104,7 @@ def _cadre_user(cadre: Cadre | None) -> Any:
 
 def _notify(complaint: Complaint, *, recipients: Iterable[Any], kind: str, now: dt.datetime, **params: Any) -> None:
     notification_send(
-        recipients=_without_accused(recipients, complaint),
+        recipients=_without_recused(recipients, complaint),
         kind=kind,
         params={"code": complaint.tracking_code, **params},
         now=now,
@@ -225,6 +230,8 @@ def complaint_submit(
                 submitted_at=now,
                 accept_due_at=due_after(now, policy.accept_days),
             )
+            if accused_cadre is not None:
+                _recuse(complaint, [accused_cadre.pk])
             for file, content_type in zip(files, content_types, strict=True):
                 attachment = Attachment(
                     complaint=complaint,
@@ -278,11 +285,11 @@ def _create_with_unique_code(**fields: Any) -> Complaint:
 # --- triage ----------------------------------------------------------------------------------------
 
 
-def _unit_head_for(unit: Unit, accused_id: int | None) -> Cadre | None:
-    """The head of ``unit``, or of the nearest unit above, who is active and not the accused."""
+def _unit_head_for(unit: Unit, recused: Collection[int]) -> Cadre | None:
+    """The head of ``unit``, or of the nearest unit above, who is active and not recused."""
     for node in [unit, *unit.ancestors()]:
         head = node.head
-        if head is not None and head.active and head.pk != accused_id:
+        if head is not None and head.active and head.pk not in recused:
             return head
     return None
 
@@ -291,10 +298,10 @@ def _route(step: Step, *, department: Department) -> None:
     """Accept and route the step's complaint to ``department``, skipping a recused head."""
     complaint, now = step.obj, step.now
     head = department.head
-    recused = head is not None and head.pk == complaint.accused_cadre_id
+    recused = head is not None and head.pk in complaint.recused_cadre_ids
     responsible = None
     if head is None or recused or not head.active:
-        responsible = _unit_head_for(department.unit, complaint.accused_cadre_id)
+        responsible = _unit_head_for(department.unit, complaint.recused_cadre_ids)
     reply_due_at = due_after(now, category_policy_for(complaint.category).reply_days)
     step.save(
         department=department,
@@ -429,35 +436,123 @@ def complaint_reject(*, actor: Actor, complaint: Complaint, reason: str, now: dt
     return step.obj
 
 
+def _family_ids(complaint: Complaint) -> list[int]:
+    """The complaint and every complaint merged with it, directly or through others: one matter."""
+    root = complaint.pk
+    into = complaint.merged_into_id
+    while into is not None:
+        root, into = into, Complaint.objects.filter(pk=into).values_list("merged_into_id", flat=True).first()
+    family, frontier = [root], [root]
+    while frontier:
+        frontier = list(Complaint.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True))
+        family += frontier
+    return family
+
+
+def _recuse(complaint: Complaint, cadre_ids: Iterable[int]) -> set[int]:
+    """Recuse cadres from ``complaint``; returns those who were not yet."""
+    new = set(cadre_ids) - complaint.recused_cadre_ids
+    if new:
+        ComplaintRecusal.objects.bulk_create(
+            [ComplaintRecusal(complaint=complaint, cadre_id=pk) for pk in sorted(new)], ignore_conflicts=True
+        )
+        complaint.__dict__["_recused"] = complaint.recused_cadre_ids | new
+    return new
+
+
+def _step_aside(complaint: Complaint) -> dict[str, Any]:
+    """What takes an unsettled complaint away from recused cadres who answer for it or handle it:
+    the next head up answers instead, and a recused handler gives it back for a new one."""
+    fields: dict[str, Any] = {}
+    if complaint.status in TERMINAL_STATUSES:
+        return fields
+    recused = complaint.recused_cadre_ids
+    department = complaint.department
+    if department is not None:
+        current = complaint.responsible_head_id or department.head_id
+        if current in recused or department.head_id is None:
+            responsible = _unit_head_for(department.unit, recused)
+            if (responsible.pk if responsible else None) != complaint.responsible_head_id:
+                fields["responsible_head"] = responsible
+    if complaint.handler_id in recused:
+        # He may not handle a complaint he is recused from: back to his head for a new handler.
+        fields["handler"] = None
+        if complaint.status == S.ASSIGNED:
+            fields["status"] = S.ACCEPTED
+    return fields
+
+
+def _spread_recusal(
+    step: Step, members: Iterable[Complaint], cadre_ids: Collection[int], *, data: dict[str, Any]
+) -> None:
+    """Recuse ``cadre_ids`` from the other complaints of the step's matter (locked by the caller):
+    each that is still open steps aside from them, with its own timeline entry, and whoever now
+    answers for it is told; notices already sent to them about any of it are withdrawn."""
+    newly: set[int] = set()
+    for member in members:
+        newly |= _recuse(member, cadre_ids)
+        changes = _step_aside(member)
+        if not changes:
+            continue
+        from_state = member.status
+        for name, value in changes.items():
+            setattr(member, name, value)
+        member.save(update_fields=[*changes, "updated_at"])
+        COMPLAINTS.record(
+            member,
+            actor=step.actor,
+            verb="route_past",
+            now=step.now,
+            from_state=from_state,
+            to_state=member.status,
+            data={**data, "via": step.obj.pk, "responsible_head": member.responsible_head_id},
+        )
+        if member.department is not None:
+            _notify_routed(member, department=member.department, now=step.now)
+    _withdraw_notices(cadre_ids, [step.obj, *members], now=step.now)
+
+
+def _withdraw_notices(cadre_ids: Collection[int], complaints: Iterable[Complaint], *, now: dt.datetime) -> None:
+    """The notices a cadre received about a complaint before he was recused from it are taken back:
+    unread or read, they leave his list, and e-mails not yet sent are not sent."""
+    users = set(Cadre.objects.filter(pk__in=cadre_ids, user__isnull=False).values_list("user_id", flat=True))
+    if users:
+        notification_withdraw(user_ids=users, urls=[_url(complaint) for complaint in complaints], now=now)
+
+
+def _lock_family(complaint: Complaint, *others: Complaint) -> dict[int, Complaint]:
+    """Every complaint of the matters of ``complaint`` and ``others``, locked in id order (so that
+    two changes to overlapping matters cannot deadlock)."""
+    ids = {pk for member in (complaint, *others) for pk in _family_ids(member)}
+    return {row.pk: row for row in Complaint.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
 def complaint_link_accused(*, actor: Actor, complaint: Complaint, cadre: Cadre, now: dt.datetime) -> Complaint:
-    """The discipline office links the cadre complained about (the name matched nobody or several).
-    From then on recusal holds: he loses sight of it, and routing and handling skip him."""
+    """The discipline office links the cadre complained about (the name matched nobody or several),
+    in whatever state the complaint is. From then on he is recused from it and from every complaint
+    merged with it: he loses sight of them, routing and handling skip him, and the notices he had
+    about them are withdrawn."""
     if not isinstance(cadre, Cadre):
         raise InvalidInput(_("Select a cadre."), errors={"cadre": [_("Select a cadre.")]})
-    with COMPLAINTS.step("link_accused", actor=actor, obj=complaint, now=now) as step:
-        complaint = step.obj
-        if complaint.accused_cadre_id == cadre.pk:
-            return complaint
-        fields: dict[str, Any] = {"accused_cadre": cadre}
-        department = complaint.department
-        if department is not None:
-            current = complaint.responsible_head_id or department.head_id
-            if current == cadre.pk or department.head_id is None:
-                responsible = _unit_head_for(department.unit, cadre.pk)
-                if (responsible.pk if responsible else None) != complaint.responsible_head_id:
-                    fields["responsible_head"] = responsible
-        if complaint.handler_id == cadre.pk:
-            # He may not handle a complaint about himself: back to his head for a new handler.
-            fields["handler"] = None
-            if complaint.status == S.ASSIGNED:
-                fields["status"] = S.ACCEPTED
-        responsible_id = complaint.responsible_head_id
-        if "responsible_head" in fields:
-            responsible_id = fields["responsible_head"].pk if fields["responsible_head"] else None
-        step.save(**fields, data={"accused_cadre": cadre.pk, "responsible_head": responsible_id}, states=True)
-        if department is not None and {"responsible_head", "handler"} & set(fields):
-            # Someone new answers for it, or it needs a new handler: tell him, as on routing.
-            _notify_routed(complaint, department=department, now=now)
+    with transaction.atomic():
+        family = _lock_family(complaint)
+        with COMPLAINTS.step("link_accused", actor=actor, obj=complaint, now=now) as step:
+            complaint = step.obj
+            if complaint.accused_cadre_id == cadre.pk:
+                return complaint
+            _recuse(complaint, [cadre.pk])
+            fields: dict[str, Any] = {"accused_cadre": cadre, **_step_aside(complaint)}
+            responsible_id = complaint.responsible_head_id
+            if "responsible_head" in fields:
+                responsible_id = fields["responsible_head"].pk if fields["responsible_head"] else None
+            data = {"accused_cadre": cadre.pk}
+            step.save(**fields, data={**data, "responsible_head": responsible_id}, states=True)
+            department = complaint.department
+            if department is not None and {"responsible_head", "handler"} & set(fields):
+                # Someone new answers for it, or it needs a new handler: tell him, as on routing.
+                _notify_routed(complaint, department=department, now=now)
+            others = [member for pk, member in family.items() if pk != complaint.pk]
+            _spread_recusal(step, others, [cadre.pk], data=data)
     return complaint
 
 
@@ -470,7 +565,7 @@ def complaint_assign(*, actor: Actor, complaint: Complaint, handler: Cadre, now:
         raise InvalidInput(_("Select a handler."), errors={"handler": [_("Select a handler.")]})
     with COMPLAINTS.step("assign", actor=actor, obj=complaint, now=now) as step:
         complaint = step.obj
-        if handler.pk == complaint.accused_cadre_id:
+        if handler.pk in complaint.recused_cadre_ids:
             message = _("The cadre complained about may not handle the complaint.")
             raise InvalidInput(message, errors={"handler": [message]})
         in_scope = roles.is_discipline(actor) or Cadre.objects.visible_to(actor).filter(pk=handler.pk).exists()
@@ -624,10 +719,10 @@ def complaint_merge(*, actor: Actor, complaint: Complaint, into: Complaint, now:
         message = _("A complaint cannot be merged into itself.")
         raise InvalidInput(message, errors={"into": [message]})
     with transaction.atomic():
-        # Both rows locked, in id order, so that merging A into B and B into A at once cannot deadlock
-        # or leave a cycle; the step below takes the lock it already holds.
-        locked = Complaint.objects.select_for_update().filter(pk__in=[complaint.pk, into.pk]).order_by("pk")
-        target = {row.pk: row for row in locked}.get(into.pk)
+        # Both matters locked, in id order, so that merging A into B and B into A at once cannot
+        # deadlock or leave a cycle; the step below takes the lock it already holds.
+        family = _lock_family(complaint, into)
+        target = family.get(into.pk)
         with COMPLAINTS.step("merge", actor=actor, obj=complaint, now=now) as step:
             if target is None or not Complaint.objects.visible_to(actor).filter(pk=target.pk).exists():
                 message = _("Select a complaint you can see.")
@@ -636,6 +731,11 @@ def complaint_merge(*, actor: Actor, complaint: Complaint, into: Complaint, now:
                 message = _("A complaint cannot be merged into a withdrawn one.")
                 raise InvalidInput(message, errors={"into": [message]})
             step.save(merged_into=target, closed_at=now, data={"into": target.pk, "into_code": target.tracking_code})
+            # One matter now: whoever is recused from one part is recused from all of it.
+            members = [family[pk] for pk in family if pk != complaint.pk]
+            recused = set().union(step.obj.recused_cadre_ids, *(member.recused_cadre_ids for member in members))
+            _recuse(step.obj, recused)
+            _spread_recusal(step, members, recused, data={"merged": step.obj.pk})
     return step.obj
 
 

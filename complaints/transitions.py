@@ -94,8 +94,6 @@ SYSTEM_AFTER_REVIEW_WINDOW = Guard(
 )
 
 ANSWERED = (S.REPLIED, S.REVIEW_REPLIED)
-# Until the complaint is settled (closed, not accepted or withdrawn).
-UNSETTLED = (S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.REVIEW_REQUESTED, *ANSWERED)
 ROUTED = (S.ACCEPTED, S.ASSIGNED)
 ANY = tuple(S.values)
 
@@ -235,7 +233,7 @@ COMPLAINTS = Workflow(
         ),
         Transition(
             "link_accused",
-            UNSETTLED,
+            ANY,
             None,
             DISCIPLINE,
             verb="route_past",

@@ -10,20 +10,26 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import ComplaintRecusal
+from workstyle import roles
 from workstyle.models import EventBase, ThroughParentQuerySet
 
 
 class AccountabilityCaseQuerySet(models.QuerySet["AccountabilityCase"]):
     def visible_to(self, user: Any) -> AccountabilityCaseQuerySet:
         """Cases are the discipline office's business; the organization department reads them to
-        know about cadres; nobody else sees them, and nobody sees a case against himself."""
-        from workstyle import roles
-
-        if not (getattr(user, "is_superuser", False) or roles.is_discipline(user) or roles.is_orgdept(user)):
+        know about cadres; nobody else sees them. Nobody sees a case held against himself, nor one
+        about a complaint he is recused from (it would tell him the complaint exists)."""
+        if not roles.sees_whole_organisation(user):
             return self.none()
-        # Recusal, as for complaints: nobody reads a case held against himself.
         cadre = roles.cadre_of(user)
-        return self.exclude(subject_cadre=cadre) if cadre is not None else self
+        if cadre is None:
+            return self
+        return (
+            self.exclude(subject_cadre=cadre)
+            .exclude(complaint__accused_cadre=cadre)
+            .exclude(complaint_id__in=ComplaintRecusal.objects.filter(cadre=cadre).values("complaint_id"))
+        )
 
 
 class AccountabilityCase(models.Model):

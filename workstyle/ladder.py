@@ -186,6 +186,9 @@ class LadderKind:
     case: Callable[[Row], LadderCase | None] | None = None
     # How an item is named in the log.
     describe: Callable[[Row], str] = _row_id
+    # Adds to a batch's rows what ``values()`` cannot give, such as a to-many relation (the cadres
+    # recused from each complaint): one query per batch, not per row.
+    prefetch: Callable[[list[Row]], None] | None = None
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -331,13 +334,16 @@ def _take_batch(kind: LadderKind, condition: Q, *, after: int, batch_size: int) 
     """The next rows that need the step, locked for this transaction; rows another sweep holds are
     skipped (that sweep does them). ``of=self``: lock the items, not the joined rows."""
     columns = dict.fromkeys(("pk", DUE, *kind.fields))
-    return list(
+    rows = list(
         kind.model._default_manager.annotate(**{DUE: kind.due})
         .filter(condition, pk__gt=after)
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("pk")
         .values(*columns)[:batch_size]
     )
+    if rows and kind.prefetch is not None:
+        kind.prefetch(rows)
+    return rows
 
 
 class _Recipients:

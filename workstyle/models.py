@@ -83,6 +83,7 @@ class AuditEvent(EventBase):
         "delete": _("deleted"),
         "retry_email": _("e-mail queued for another attempt"),
         "issue_token": _("API token issued"),
+        "withdraw_notices": _("notices withdrawn after a recusal"),
     }
 
     class Meta(EventBase.Meta):

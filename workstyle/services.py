@@ -137,6 +137,22 @@ def _wake_relay() -> None:
         log.warning("broker unreachable (%s); the outbox relay will run on its schedule", exc)
 
 
+def notification_withdraw(*, user_ids: Iterable[int], urls: Iterable[str], now: datetime) -> int:
+    """Take back the notices these users received about the objects at ``urls`` — they were
+    recused from them after being told: the rows leave their lists and e-mails not yet sent are
+    dropped (one already sent cannot be recalled). Returns how many notices were taken back."""
+    notices = Notification.objects.filter(recipient_id__in=list(user_ids), url__in=[url for url in urls if url])
+    ids = list(notices.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        OutboxEmail.objects.filter(notification_id__in=ids, status=OutboxEmail.Status.PENDING).delete()
+        Notification.objects.filter(pk__in=ids).delete()
+        # Kept on record without the objects they named: the count is what the administrator needs.
+        audit_record(actor=None, verb="withdraw_notices", now=now, data={"count": len(ids)})
+    return len(ids)
+
+
 def notification_mark_read(*, user: Any, ids: Iterable[int] | None, now: datetime) -> int:
     """Mark the user's notifications read (all unread ones when ``ids`` is None)."""
     qs = Notification.objects.visible_to(user).filter(read_at__isnull=True)

@@ -403,12 +403,16 @@ def test_link_bad_input_is_400(org: Any, discipline_user: Any, payload: dict[str
     assert Complaint.objects.get(pk=complaint.pk).accused_cadre is None
 
 
-def test_a_settled_complaint_is_not_linked(org: Any, discipline_user: Any) -> None:
+def test_a_settled_complaint_is_linked_too_and_the_head_loses_sight_of_it(org: Any, discipline_user: Any) -> None:
+    # Recusal protects the complainant after the answer as much as before it.
     complaint = make(org, discipline_user, "closed")
-    assert "link_accused" not in api(discipline_user).get(url(complaint)).json()["allowed_actions"]
+    assert api(org.head.user).get(url(complaint)).status_code == 200
+    assert "link_accused" in api(discipline_user).get(url(complaint)).json()["allowed_actions"]
     response = api(discipline_user).post(url(complaint, "link_accused"), {"cadre": org.head.pk}, format="json")
-    assert response.status_code == 409
-    assert Complaint.objects.get(pk=complaint.pk).accused_cadre is None
+    assert response.status_code == 200
+    assert response.json()["status"] == "closed"
+    assert Complaint.objects.get(pk=complaint.pk).accused_cadre == org.head
+    assert api(org.head.user).get(url(complaint)).status_code == 404
 
 
 def test_an_officer_who_links_himself_loses_sight_of_it_without_an_error(org: Any, discipline_user: Any) -> None:

@@ -223,3 +223,74 @@ def test_a_complaints_cases_show_on_its_page_only_to_those_who_read_cases(org: A
         page = client.get(f"/workbench/complaints/{complaint.pk}/")
         assert page.status_code == 200
         assert (marker in page.content.decode()) is shown, user
+
+
+# --- one matter: recusal across merges -------------------------------------------------------------
+
+
+def test_a_merged_duplicate_is_hidden_from_the_cadre_the_target_names(org: Any, discipline_user: Any) -> None:
+    # The duplicate was routed to the head's own department; the complaint it joins names him.
+    duplicate = complaint_in_state("accepted", department=org.office, discipline=discipline_user)
+    target = complaint_in_state("submitted", discipline=discipline_user, unit=org.bureau, accused_cadre=org.head)
+    head = api(org.head.user)
+    assert head.get(f"/api/v1/complaints/{duplicate.pk}/").status_code == 200
+    services.complaint_merge(actor=discipline_user, complaint=duplicate, into=target, now=NOW)
+    for complaint in (duplicate, target):
+        assert head.get(f"/api/v1/complaints/{complaint.pk}/").status_code == 404
+        assert head.get(f"/api/v1/complaints/{complaint.pk}/events/").status_code == 404
+    assert target.tracking_code not in str(head.get("/api/v1/complaints/").json())
+    assert duplicate.tracking_code not in str(head.get("/api/v1/complaints/").json())
+    # And the notice he had about the duplicate is taken back.
+    assert not Notification.objects.filter(recipient=org.head.user, url__endswith=f"/{duplicate.pk}/").exists()
+
+
+def test_a_target_is_hidden_from_the_cadre_its_duplicate_names_and_steps_aside(org: Any, discipline_user: Any) -> None:
+    target = complaint_in_state("accepted", department=org.office, discipline=discipline_user)
+    assert complaint_head(target) == org.head
+    duplicate = complaint_in_state("submitted", discipline=discipline_user, unit=org.bureau, accused_cadre=org.head)
+    services.complaint_merge(actor=discipline_user, complaint=duplicate, into=target, now=NOW)
+    target.refresh_from_db()
+    # He heads the target's department but is named in the matter: the unit head answers instead.
+    assert complaint_head(target) == org.bureau_head
+    assert target.events.filter(verb="route_past", data__via=duplicate.pk).exists()
+    assert api(org.head.user).get(f"/api/v1/complaints/{target.pk}/").status_code == 404
+    assert Notification.objects.filter(recipient=org.bureau_head.user, kind="complaint_routed").exists()
+
+
+def test_linking_a_withdrawn_duplicate_recuses_the_whole_matter(org: Any, discipline_user: Any) -> None:
+    target = complaint_in_state("assigned", department=org.office, handler=org.cadre, discipline=discipline_user)
+    duplicate = complaint_in_state("submitted", discipline=discipline_user)
+    services.complaint_merge(actor=discipline_user, complaint=duplicate, into=target, now=NOW)
+    duplicate.refresh_from_db()
+    assert duplicate.status == Complaint.Status.WITHDRAWN
+    # Found out later: the duplicate named the handler of the complaint it joined.
+    services.complaint_link_accused(actor=discipline_user, complaint=duplicate, cadre=org.cadre, now=NOW)
+    target.refresh_from_db()
+    assert target.handler is None
+    assert target.status == Complaint.Status.ACCEPTED
+    for complaint in (duplicate, target):
+        assert api(org.cadre.user).get(f"/api/v1/complaints/{complaint.pk}/").status_code == 404
+    assert not Notification.objects.filter(recipient=org.cadre.user, url__endswith=f"/{target.pk}/").exists()
+    # Merging more into the matter carries the recusal on.
+    later = complaint_in_state("submitted", discipline=discipline_user)
+    services.complaint_merge(actor=discipline_user, complaint=later, into=target, now=NOW)
+    assert org.cadre.pk in Complaint.objects.get(pk=later.pk).recused_cadre_ids
+
+
+def test_a_recused_officer_learns_nothing_of_the_complaint_through_its_cases(org: Any, discipline_user: Any) -> None:
+    from supervision import services as cases
+
+    officer = CadreFactory(department=org.records, user=UserFactory(username="officer-rc", groups=["discipline"]))
+    complaint = complaint_in_state("assigned", department=org.office, handler=org.cadre, discipline=discipline_user)
+    case = cases.case_open(
+        actor=discipline_user, source="letter", allegation="推诿", subject_cadre=org.cadre, complaint=complaint, now=NOW
+    )
+    client = api(officer.user)
+    assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    services.complaint_link_accused(actor=discipline_user, complaint=complaint, cadre=officer, now=NOW)
+    assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    # Filtering by its id reads exactly like filtering by an id that does not exist.
+    hidden = client.get("/api/v1/cases/", {"complaint": complaint.pk}).json()
+    missing = client.get("/api/v1/cases/", {"complaint": 10**9}).json()
+    assert hidden == missing
+    assert complaint.tracking_code not in str(client.get("/api/v1/cases/").json())

@@ -690,16 +690,17 @@ def test_only_the_discipline_office_links_from_the_page(org: Any, discipline_use
     assert complaint.accused_cadre is None
 
 
-def test_a_closed_complaint_offers_no_link(org: Any, discipline_user: Any) -> None:
+def test_a_closed_complaint_is_linked_too(org: Any, discipline_user: Any) -> None:
     complaint = in_state("closed", org, discipline_user)
     page = client_for(discipline_user).get(detail_url(complaint))
-    assert "link_accused" not in page.context["allowed"]
+    assert "link_accused" in page.context["allowed"]
     response = client_for(discipline_user).post(
         action_url(complaint, "link_accused"), {"link_accused-cadre": org.head.pk}
     )
-    assert response.status_code == 409
+    assert response.status_code == 302
     complaint.refresh_from_db()
-    assert complaint.accused_cadre is None
+    assert complaint.accused_cadre == org.head
+    assert client_for(org.head.user).get(detail_url(complaint)).status_code == 404
 
 
 def test_without_a_unit_the_form_asks_for_the_staff_number_only(org: Any, discipline_user: Any) -> None:

@@ -210,6 +210,12 @@ class Account:
 ACCOUNTS: list[Account] = [
     Account("admin", None, "administrator (Django admin, every page)", superuser=True),
     Account("inspector", "JZ0122", "discipline office (市纪委党风政风监督室)", groups=(roles.DISCIPLINE,)),
+    Account(
+        "leader",
+        "JZ0121",
+        "leader of the discipline office (市纪委党风政风监督室主任)",
+        groups=(roles.DISCIPLINE, roles.DISCIPLINE_LEADER),
+    ),
     Account("orgdept", "JZ0232", "organization department (市委组织部干部监督科)", groups=(roles.ORGDEPT,)),
     Account("head", "JZ0421", "department head (住建局城市建设科科长)"),
     Account("cadre", "JZ0422", "cadre in head's department (住建局城市建设科科员)"),

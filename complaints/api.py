@@ -3,7 +3,7 @@ transition a POST action calling its service, the timeline, and the category tim
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,9 +17,9 @@ from rest_framework.response import Response
 
 from complaints import services
 from complaints.filters import ComplaintFilter
-from complaints.models import CategoryPolicy, Complaint, IdentityAccess
+from complaints.models import CategoryPolicy, Complaint, IdentityAccess, IdentityView
 from complaints.permissions import complaint_may_bulk_accept
-from complaints.selectors import complaint_identity_visible_ids
+from complaints.selectors import complaint_identity_accesses
 from complaints.serializers import (
     AcceptInputSerializer,
     AccessDecisionInputSerializer,
@@ -88,13 +88,24 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
-        # One query for the identity grants of the whole page rather than one per row.
-        context = {
-            **self.get_serializer_context(),
-            "identity_ids": complaint_identity_visible_ids(user=request.user, complaint_ids=[c.pk for c in rows]),
-        }
-        data = ComplaintSerializer(rows, many=True, context=context).data
+        data = ComplaintSerializer(rows, many=True, context=self._identity_context(rows)).data
         return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        complaint = self.get_object()
+        return Response(ComplaintDetailSerializer(complaint, context=self._identity_context([complaint])).data)
+
+    def _identity_context(self, complaints: Sequence[Complaint]) -> dict[str, Any]:
+        """The serializers' context, with the complaints whose complainant the caller may see now
+        (one query for the whole page); each showing is recorded."""
+        now = timezone.now()
+        accesses = complaint_identity_accesses(
+            user=self.request.user, complaint_ids=[complaint.pk for complaint in complaints], now=now
+        )
+        services.complaint_identity_record_views(
+            user=self.request.user, accesses=accesses, channel=IdentityView.Channel.API, now=now
+        )
+        return {**self.get_serializer_context(), "identity_ids": set(accesses)}
 
     # --- helpers ---
 
@@ -105,7 +116,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def _detail(self, complaint: Complaint) -> Response:
         complaint = self.get_queryset().get(pk=complaint.pk)
-        return Response(ComplaintDetailSerializer(complaint, context=self.get_serializer_context()).data)
+        return Response(ComplaintDetailSerializer(complaint, context=self._identity_context([complaint])).data)
 
     # --- the timeline ---
 
@@ -180,8 +191,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 def _identity(view: ComplaintViewSet, complaint: Complaint, access: IdentityAccess) -> Response:
-    """The complainant's identity, answered to the reveal that opened it."""
+    """The complainant's identity, answered to the reveal that opened it (a showing, recorded)."""
     complaint.refresh_from_db()
+    services.complaint_identity_record_views(
+        user=view.request.user, accesses={complaint.pk: access.pk}, channel=IdentityView.Channel.API, now=timezone.now()
+    )
     return Response(
         IdentitySerializer(
             {

@@ -430,6 +430,8 @@ class IdentityAccess(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True, default="")
+    # A reveal or a grant lasts a while (``WORKSTYLE_IDENTITY_ACCESS_HOURS``), then is asked again.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     objects = IdentityAccessQuerySet.as_manager()
 
@@ -441,7 +443,44 @@ class IdentityAccess(models.Model):
             models.UniqueConstraint(
                 fields=["complaint", "user"], condition=Q(status="pending"), name="one_pending_identity_request"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="granted") | Q(expires_at__isnull=False), name="identity_access_expires"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.complaint.tracking_code} {self.user}"
+
+
+class IdentityViewQuerySet(models.QuerySet["IdentityView"]):
+    def visible_to(self, user: Any) -> IdentityViewQuerySet:
+        """Who looked at a complainant's identity is the office leader's to read (for the complaints
+        he sees); anyone else reads his own views only."""
+        visible = self.filter(complaint__in=Complaint.objects.visible_to(user))
+        return visible if roles.is_discipline_leader(user) else visible.filter(user_id=getattr(user, "pk", None))
+
+
+class IdentityView(models.Model):
+    """One showing of a complainant's identity to a user: every page and API answer that carried
+    it, with the access that allowed it. Written once, never changed (a trigger on PostgreSQL)."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("Complaint page")
+        API = "api", _("API")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="identity_views")
+    access = models.ForeignKey(IdentityAccess, on_delete=models.PROTECT, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), db_index=True)
+    channel = models.CharField(_("where"), max_length=8, choices=Channel.choices)
+
+    objects = IdentityViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("view of an identity")
+        verbose_name_plural = _("views of identities")
+        indexes = [models.Index(fields=["complaint", "at"], name="identity_view_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Case, Q
+from django.utils import timezone
 
 from complaints import codes
-from complaints.models import Complaint, ComplaintQuerySet, IdentityAccess
+from complaints.models import Complaint, ComplaintQuerySet, IdentityAccess, IdentityView
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
 from workstyle.roles import Actor
@@ -39,28 +41,50 @@ def complaint_public_actions(complaint: Complaint, *, now: dt.datetime) -> dict[
 # --- staff ---------------------------------------------------------------------------------------
 
 
-def complaint_identity_visible(*, user: Actor, complaint: Complaint) -> bool:
-    """Whether ``user`` may see the complainant's name and contacts: a discipline officer after his
-    own reveal (recorded in the timeline), anyone else after his request was granted. Superusers
-    get no exception: identity access is always explicit and on the record."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if not Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists():
-        return False
-    return bool(complaint_identity_visible_ids(user=user, complaint_ids=[complaint.pk]))
-
-
-def complaint_identity_visible_ids(*, user: Actor, complaint_ids: list[int]) -> set[int]:
-    """``complaint_identity_visible`` for a page of complaints at once (ids already visible)."""
+def complaint_identity_accesses(*, user: Actor, complaint_ids: list[int], now: dt.datetime) -> dict[int, int]:
+    """The access that lets ``user`` see the complainant of each of ``complaint_ids`` (already
+    visible to him) now, by complaint: a discipline officer's own reveal, or anyone's granted
+    request, not yet expired. Superusers get no exception: identity access is always explicit and
+    on the record. One query for a page of complaints."""
     user_id = getattr(user, "pk", None)
     if not getattr(user, "is_authenticated", False) or user_id is None or not complaint_ids:
-        return set()
+        return {}
     accesses = IdentityAccess.objects.filter(
-        complaint_id__in=complaint_ids, user_id=user_id, status=IdentityAccess.Status.GRANTED
+        complaint_id__in=complaint_ids, user_id=user_id, status=IdentityAccess.Status.GRANTED, expires_at__gt=now
     )
     if not roles.is_discipline(user):
         accesses = accesses.filter(kind=IdentityAccess.Kind.REQUEST)
-    return set(accesses.values_list("complaint_id", flat=True))
+    return dict(accesses.order_by("complaint_id", "expires_at").values_list("complaint_id", "pk"))
+
+
+def complaint_identity_visible(*, user: Actor, complaint: Complaint, now: dt.datetime | None = None) -> bool:
+    """Whether ``user`` may see the complainant's name and contacts of ``complaint`` now."""
+    if not Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists():
+        return False
+    return bool(complaint_identity_accesses(user=user, complaint_ids=[complaint.pk], now=now or timezone.now()))
+
+
+def complaint_identity_log(*, user: Actor, complaint: Complaint) -> dict[str, Any]:
+    """Who was given the complainant's identity, and every time it was shown, for the office's
+    leader; nothing for anyone else."""
+    if not roles.is_discipline_leader(user):
+        return {"leader": False, "accesses": [], "views": []}
+    return {
+        "leader": True,
+        "accesses": list(
+            IdentityAccess.objects.visible_to(user)
+            .filter(complaint=complaint)
+            .exclude(status=IdentityAccess.Status.PENDING)
+            .select_related("user", "decided_by")
+            .order_by("requested_at", "pk")
+        ),
+        "views": list(
+            IdentityView.objects.visible_to(user)
+            .filter(complaint=complaint)
+            .select_related("user")
+            .order_by("at", "pk")
+        ),
+    }
 
 
 def complaint_allowed_actions(*, user: Actor, complaint: Complaint) -> list[str]:

@@ -1,5 +1,5 @@
 """Serializers of the staff complaint API. The complainant's name and contacts appear only for a
-viewer with an identity grant (``complaint_identity_visible``); otherwise the keys are absent."""
+viewer with an identity access in force (``complaint_identity_accesses``); otherwise the keys are absent."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from complaints.models import (
     ExtensionRequest,
     IdentityAccess,
 )
-from complaints.selectors import complaint_allowed_actions, complaint_identity_visible
+from complaints.selectors import complaint_allowed_actions
 
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_email")
 
@@ -94,12 +94,8 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
         read_only_fields = tuple(name for name in fields if name not in IDENTITY_FIELDS)
 
     def _identity_visible(self, complaint: Complaint) -> bool:
-        ids = self.context.get("identity_ids")
-        if ids is not None:
-            return complaint.pk in ids
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return user is not None and complaint_identity_visible(user=user, complaint=complaint)
+        # The view decides, and records the showing: without its word the identity stays hidden.
+        return complaint.pk in self.context.get("identity_ids", ())
 
     def to_representation(self, instance: Complaint) -> dict[str, Any]:
         data = dict(super().to_representation(instance))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
@@ -43,6 +43,7 @@ from complaints.models import (
     ComplaintRecusal,
     ExtensionRequest,
     IdentityAccess,
+    IdentityView,
 )
 from complaints.permissions import category_policy_may_change, complaint_head, complaint_may_bulk_accept
 from complaints.transitions import COMPLAINTS
@@ -798,6 +799,7 @@ def complaint_reveal_identity(*, actor: Actor, complaint: Complaint, reason: str
             requested_at=now,
             decided_by=step.user,
             decided_at=now,
+            expires_at=_access_expiry(now),
         )
         step.record(note=reason, data={"access": access.pk})
     return access
@@ -832,7 +834,8 @@ def _decide_identity(
         access.decided_by = step.user
         access.decided_at = now
         access.decision_note = note
-        access.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        access.expires_at = _access_expiry(now) if grant else None
+        access.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "expires_at"])
         step.record(note=note, data={"access": access.pk, "user": access.user_id})
         _notify(
             step.obj,
@@ -841,6 +844,25 @@ def _decide_identity(
             now=now,
         )
     return access
+
+
+def _access_expiry(now: dt.datetime) -> dt.datetime:
+    return now + timedelta(hours=settings.WORKSTYLE_IDENTITY_ACCESS_HOURS)
+
+
+def complaint_identity_record_views(*, user: Actor, accesses: Mapping[int, int], channel: str, now: dt.datetime) -> int:
+    """Record that the complainant's identity of each complaint in ``accesses`` (complaint → the
+    access that allowed it) was shown to ``user``: every page and API answer that carries it."""
+    user_id = getattr(user, "pk", None)
+    if not accesses or user_id is None:
+        return 0
+    IdentityView.objects.bulk_create(
+        [
+            IdentityView(complaint_id=complaint_id, access_id=access_id, user_id=user_id, at=now, channel=channel)
+            for complaint_id, access_id in sorted(accesses.items())
+        ]
+    )
+    return len(accesses)
 
 
 def complaint_grant_identity(

@@ -8,6 +8,7 @@ Time limits and who answers: the State Council's 2022 Regulations on Letters and
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints import permissions as p
@@ -54,7 +55,7 @@ NOT_REVEALED_TO_HIM = Guard(
     "not_revealed_to_him",
     lambda c, actor, now: (
         not c.identity_accesses.filter(
-            user_id=actor.pk, kind=IdentityAccess.Kind.REVEAL, status=IdentityAccess.Status.GRANTED
+            user_id=actor.pk, kind=IdentityAccess.Kind.REVEAL, status=IdentityAccess.Status.GRANTED, expires_at__gt=now
         ).exists()
     ),
     _("You see the complainant's identity already."),
@@ -63,7 +64,8 @@ NO_OWN_IDENTITY_REQUEST = Guard(
     "no_own_identity_request",
     lambda c, actor, now: (
         not c.identity_accesses.filter(
-            user_id=actor.pk, status__in=(IdentityAccess.Status.PENDING, IdentityAccess.Status.GRANTED)
+            Q(status=IdentityAccess.Status.PENDING) | Q(status=IdentityAccess.Status.GRANTED, expires_at__gt=now),
+            user_id=actor.pk,
         ).exists()
     ),
     _("You already asked for access, or have it."),

@@ -22,9 +22,14 @@ from django.views.decorators.http import require_POST
 from complaints import forms as cf
 from complaints import services
 from complaints.filters import ComplaintFilter
-from complaints.models import Complaint, ExtensionRequest, IdentityAccess
+from complaints.models import Complaint, ExtensionRequest, IdentityAccess, IdentityView
 from complaints.permissions import complaint_may_bulk_accept
-from complaints.selectors import complaint_allowed_actions, complaint_due_expression, complaint_identity_visible
+from complaints.selectors import (
+    complaint_allowed_actions,
+    complaint_due_expression,
+    complaint_identity_accesses,
+    complaint_identity_log,
+)
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
 from workstyle.errors import DomainError, NotAllowed
@@ -254,7 +259,10 @@ def _render_detail(
                     identity_decisions[0], complaint, user, initial={"access": access.pk}, auto_id=f"id_%s_{access.pk}"
                 )
             pending_identity.append((access, form))
-    identity_visible = complaint_identity_visible(user=user, complaint=complaint)
+    now = timezone.now()
+    accesses = complaint_identity_accesses(user=user, complaint_ids=[complaint.pk], now=now)
+    services.complaint_identity_record_views(user=user, accesses=accesses, channel=IdentityView.Channel.PAGE, now=now)
+    identity_visible = bool(accesses)
     own_identity_requests = complaint.identity_accesses.filter(user_id=int(user.pk or 0)).order_by("-requested_at")
 
     # A refused action that is no longer offered keeps the user's input on the page, read-only.
@@ -285,7 +293,6 @@ def _render_detail(
         # Escalation events record levels, the others statuses.
         for labels in [level_labels if event.verb == "escalate" else status_labels]
     ]
-    now = timezone.now()
     due = complaint.current_due_at
     context = {
         "complaint": complaint,
@@ -302,6 +309,7 @@ def _render_detail(
         "identity_visible": identity_visible,
         "pending_identity": pending_identity,
         "own_identity_requests": own_identity_requests,
+        "identity_log": complaint_identity_log(user=user, complaint=complaint),
         "attachments": complaint.attachments.all(),
         "extension_requests": complaint.extension_requests.select_related("requested_by", "decided_by"),
         "timeline": timeline,

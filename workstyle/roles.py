@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 type Actor = AbstractBaseUser | AnonymousUser | None
 
 DISCIPLINE = "discipline"
+# The head of the discipline office: reads who looked at a complainant's identity, and when.
+DISCIPLINE_LEADER = "discipline_leader"
 ORGDEPT = "orgdept"
-GROUPS = (DISCIPLINE, ORGDEPT)
+GROUPS = (DISCIPLINE, DISCIPLINE_LEADER, ORGDEPT)
 
 
 def _groups(user: Any) -> frozenset[str]:
@@ -34,6 +36,11 @@ def _groups(user: Any) -> frozenset[str]:
 def is_discipline(user: Any) -> bool:
     """Discipline office staff: everything operational."""
     return DISCIPLINE in _groups(user)
+
+
+def is_discipline_leader(user: Any) -> bool:
+    """The discipline office's leader (a member of the office too)."""
+    return DISCIPLINE_LEADER in _groups(user) and is_discipline(user)
 
 
 def is_orgdept(user: Any) -> bool:
@@ -71,6 +78,8 @@ def role_labels(user: Any) -> list[str]:
         labels.append(_("Administrator"))
     if is_discipline(user):
         labels.append(_("Discipline office"))
+    if is_discipline_leader(user):
+        labels.append(_("Leader of the discipline office"))
     if is_orgdept(user):
         labels.append(_("Organization department"))
     cadre = cadre_of(user)

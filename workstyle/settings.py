@@ -288,6 +288,8 @@ WORKSTYLE_ESCALATION_DAYS = env.number("WORKSTYLE_ESCALATION_DAYS", 7, minimum=1
 WORKSTYLE_SWEEP_SECONDS = env.number("WORKSTYLE_SWEEP_SECONDS", 300, minimum=10)
 WORKSTYLE_OUTBOX_SECONDS = env.number("WORKSTYLE_OUTBOX_SECONDS", 60, minimum=5)
 WORKSTYLE_RETENTION_DAYS = env.number("WORKSTYLE_RETENTION_DAYS", 365, minimum=1)
+# A reveal or a granted request shows the complainant's identity for this long; then it is asked again.
+WORKSTYLE_IDENTITY_ACCESS_HOURS = env.number("WORKSTYLE_IDENTITY_ACCESS_HOURS", 8, minimum=1)
 WORKSTYLE_OUTBOX_MAX_ATTEMPTS = env.number("WORKSTYLE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 WORKSTYLE_PUBLIC_FORM_LIMIT = env.number("WORKSTYLE_PUBLIC_FORM_LIMIT", 10, minimum=1)
 WORKSTYLE_SITE_URL = env.url("WORKSTYLE_SITE_URL", {"http", "https"}, "http://localhost:8000")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from complaints import forms as cf
@@ -20,7 +20,7 @@ from complaints.models import Complaint
 from complaints.selectors import complaint_allowed_actions
 from complaints.transitions import COMPLAINTS
 from complaints.views import complaint_action
-from tests.complaints.workflow_cast import MAY, NOW, ROLES, World, pending_extension, pending_identity_request
+from tests.complaints.workflow_cast import MAY, ROLES, World, pending_extension, pending_identity_request
 from tests.factories.complaints import COMPLAINANT
 
 pytestmark = pytest.mark.django_db
@@ -160,10 +160,12 @@ def test_an_identity_once_revealed_is_not_offered_again(world: World) -> None:
 
     complaint = world.complaint("assigned")
     assert "reveal_identity" in complaint_allowed_actions(user=world.discipline, complaint=complaint)
-    services.complaint_reveal_identity(actor=world.discipline, complaint=complaint, reason="核实", now=NOW)
+    services.complaint_reveal_identity(actor=world.discipline, complaint=complaint, reason="核实", now=timezone.now())
     assert "reveal_identity" not in complaint_allowed_actions(user=world.discipline, complaint=complaint)
     with pytest.raises(TransitionError):
-        services.complaint_reveal_identity(actor=world.discipline, complaint=complaint, reason="再看", now=NOW)
+        services.complaint_reveal_identity(
+            actor=world.discipline, complaint=complaint, reason="再看", now=timezone.now()
+        )
     assert _page_actions(world.discipline, complaint) == set(
         complaint_allowed_actions(user=world.discipline, complaint=complaint)
     )

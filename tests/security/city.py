@@ -1,0 +1,101 @@
+"""A small city with people in every role and records in and out of each one's scope, for the
+security matrices: complaints routed to different departments, one naming a department head, one
+naming a discipline officer, one naming an administrator, a merged pair, cases, notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from complaints import services
+from supervision import services as cases
+from tests.factories.complaints import complaint_in_state
+from tests.factories.org import CadreFactory, UserFactory
+
+
+@dataclass
+class City:
+    org: Any
+    users: dict[str, Any]  # role → user (None: anonymous)
+    complaints: dict[str, Any]
+    cases: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def named(self) -> dict[str, Any]:
+        """role → the complaints that name that role's user (each must stay hidden from him)."""
+        return {
+            "head": [
+                self.complaints["names_head"],
+                self.complaints["merged_duplicate"],
+                self.complaints["merged_target"],
+            ],
+            "named_officer": [self.complaints["names_officer"]],
+            "named_superuser": [self.complaints["names_superuser"]],
+        }
+
+
+def build_city(org: Any, discipline: Any) -> City:
+    now = timezone.now()
+    officer = CadreFactory(
+        department=org.records, name="周监督", user=UserFactory(username="officer-s", groups=["discipline"])
+    )
+    root = CadreFactory(
+        department=org.records,
+        name="吴管理",
+        user=UserFactory(username="root-named-s", is_superuser=True, is_staff=True),
+    )
+    users = {
+        "anonymous": None,
+        "discipline": discipline,
+        "leader": UserFactory(username="leader-s", groups=["discipline", "discipline_leader"]),
+        "orgdept": UserFactory(username="orgdept-s", groups=["orgdept"]),
+        "superuser": UserFactory(username="root-s", is_superuser=True, is_staff=True),
+        "head": org.head.user,
+        "handler": org.cadre.user,
+        "other": org.other.user,
+        "bureau_head": org.bureau_head.user,
+        "town": org.town_cadre.user,
+        "no_cadre": UserFactory(username="nobody-s"),
+        "named_officer": officer.user,
+        "named_superuser": root.user,
+    }
+    office = {"department": org.office, "handler": org.cadre, "discipline": discipline}
+
+    def make(key: str, state: str, **fields: Any) -> Any:
+        # A title of its own, so that an answer that leaks the complaint is caught by its words.
+        return complaint_in_state(state, title=f"投诉事项「{key}」", **fields)
+
+    complaints = {
+        "submitted": make("submitted", "submitted", discipline=discipline),
+        "office": make("office", "assigned", **office),
+        "records": make("records", "accepted", department=org.records, discipline=discipline),
+        "town": make("town", "accepted", department=org.town_office, discipline=discipline),
+        "names_head": make("names_head", "accepted", unit=org.bureau, accused_cadre=org.head, **office),
+        "names_officer": make("names_officer", "assigned", accused_cadre=officer, **office),
+        "names_superuser": make("names_superuser", "assigned", accused_cadre=root, **office),
+        "merged_duplicate": make("merged_duplicate", "accepted", department=org.office, discipline=discipline),
+        "merged_target": make(
+            "merged_target", "submitted", unit=org.bureau, accused_cadre=org.head, discipline=discipline
+        ),
+    }
+    services.complaint_merge(
+        actor=discipline, complaint=complaints["merged_duplicate"], into=complaints["merged_target"], now=now
+    )
+    for key in ("merged_duplicate", "merged_target"):
+        complaints[key].refresh_from_db()
+    city = City(org=org, users=users, complaints=complaints)
+
+    def case(key: str, source: str, **subject: Any) -> Any:
+        return cases.case_open(actor=discipline, source=source, allegation=f"问责事由「{key}」", now=now, **subject)
+
+    city.cases = {
+        "about_office": case("about_office", "letter", subject_cadre=org.cadre, complaint=complaints["office"]),
+        "against_head": case("against_head", "inspection", subject_cadre=org.head),
+        "about_officer_complaint": case(
+            "about_officer_complaint", "letter", subject_cadre=org.cadre, complaint=complaints["names_officer"]
+        ),
+        "against_unit": case("against_unit", "audit", subject_unit=org.township),
+    }
+    return city

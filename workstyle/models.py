@@ -22,11 +22,17 @@ class ThroughParentQuerySet(models.QuerySet[Any]):
         return self.filter(**{f"{parent}__in": related._default_manager.visible_to(user)})
 
 
+def is_administrator(user: Any) -> bool:
+    """The portal's administrator: an active superuser. A role like the others, not a way around
+    recusal or the identity grant."""
+    return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+
+
 class AdminOnlyQuerySet(models.QuerySet[Any]):
     """Records of the portal's own running (audit, outgoing e-mail): the administrator's."""
 
     def visible_to(self, user: Any) -> AdminOnlyQuerySet:
-        return self if getattr(user, "is_superuser", False) and getattr(user, "is_active", False) else self.none()
+        return self if is_administrator(user) else self.none()
 
 
 class EventBase(models.Model):
@@ -98,6 +104,12 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         if not getattr(user, "is_authenticated", False) or user_id is None:
             return self.none()
         return self.filter(recipient_id=user_id)
+
+    def administered_by(self, user: Any) -> NotificationQuerySet:
+        """What the admin lists: the administrator sees everyone's notices, as the one who keeps
+        the portal running (the admin then leaves out those about records he may not see); anyone
+        else his own."""
+        return self if is_administrator(user) else self.visible_to(user)
 
 
 class Notification(models.Model):

@@ -1,12 +1,13 @@
 """The rules every admin of the portal obeys (``GuardedAdminMixin``), and the admin of the shared
 pieces. Audit events, notifications and outgoing e-mails are written by services only, so the admin
 shows them read-only; the one thing it may do is ask the outbox for another attempt, through a
-service. (The API token admin comes with rest_framework.authtoken.)
+service. API tokens are listed without their secret (the portal does not keep it) and revoked
+through a service.
 
 A superuser is a role, not a way around the rules: the admin shows what ``visible_to(user)`` (or,
 for the portal's own records, ``administered_by(user)``) lets him see — a complaint that names him
 is as absent here as on the workbench — and never a field declared hidden (the complainant's
-identity): it is not shown, filtered, searched or ordered by, here or through a
+identity, a token's digest): it is not shown, filtered, searched or ordered by, here or through a
 related model. The only way to see a complainant is the recorded reveal on the workbench."""
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from workstyle import services
-from workstyle.models import AuditEvent, Notification, OutboxEmail, is_administrator
+from workstyle.models import ApiToken, AuditEvent, Notification, OutboxEmail, is_administrator
 
 # --- hidden fields ------------------------------------------------------------------------------
 
@@ -474,6 +475,48 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
         # Retrying changes the outbox: the same permission as changing an e-mail would need.
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Every user's tokens, for the administrator to see who may act through the API and to revoke
+    a token; never the token itself, which the portal does not keep (the digest is hidden too)."""
+
+    hidden_fields = ("digest",)
+    list_display = (
+        "key_id",
+        "user",
+        "name",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_because",
+    )
+    list_filter = ("revoked_because", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("user",)
+    search_fields = ("key_id", "name", "user__username")
+    date_hierarchy = "created_at"
+    actions = ("revoke",)
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        now = timezone.now()
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True).order_by("pk"):
+            services.api_token_revoke(
+                actor=request.user, token=token, now=now, because=ApiToken.RevokedBecause.ADMINISTRATOR
+            )
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        # Revoking changes the token: the same permission as changing one would need.
+        return request.user.has_perm("workstyle.change_apitoken")
 
 
 User = get_user_model()

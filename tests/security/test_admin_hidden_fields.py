@@ -1,6 +1,6 @@
 """The admin never reveals who complained: no filter, ordering, search, column or form field on the
 complainant's identity or the access key's hash — on the complaint itself or through any related
-model — and no password hash either. Tried through real admin URLs as a superuser:
+model — and no token digest or password hash either. Tried through real admin URLs as a superuser:
 each answer is a 400, or the same as without the attack; never narrowed by the hidden value."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from complaints.models import Attachment, Complaint
 from complaints.services import complaint_request_extension, complaint_request_identity
@@ -21,6 +22,7 @@ from supervision.services import case_open
 from tests.factories.complaints import COMPLAINANT, complaint_in_state
 from tests.factories.org import UserFactory
 from workstyle.admin import GuardedAdmin, touches_hidden
+from workstyle.services import api_token_issue
 
 NOW = dt.datetime(2025, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 PHONE, NAME, EMAIL = COMPLAINANT["complainant_phone"], COMPLAINANT["complainant_name"], COMPLAINANT["complainant_email"]
@@ -257,8 +259,20 @@ def test_what_counts_as_touching_a_hidden_field() -> None:
     assert not touches_hidden(AccountabilityCase, "complaint__title")
 
 
-def test_no_admin_filters_by_a_password_hash(root: Client) -> None:
+def test_no_admin_filters_or_shows_a_token_digest_or_a_password_hash(root: Client, org: Any) -> None:
+    issued = api_token_issue(user=org.cadre.user, now=timezone.now())
+    digest, secret = issued.row.digest, issued.token.split(".", 1)[1]
+    assert root.get("/admin/workstyle/apitoken/", {"digest__startswith": digest[:2]}).status_code == 400
+    assert root.get("/admin/workstyle/apitoken/", {"digest": digest}).status_code == 400
+    assert root.get("/admin/auth/user/", {"api_tokens__digest__startswith": digest[:2]}).status_code == 400
     assert root.get("/admin/auth/user/", {"password__startswith": "md5"}).status_code == 400
+    assert root.get("/admin/workstyle/apitoken/", {"_popup": "1", "_to_field": "digest"}).status_code == 400
+    for page in ("/admin/workstyle/apitoken/", f"/admin/workstyle/apitoken/{issued.row.pk}/change/"):
+        response = root.get(page)
+        assert response.status_code == 200
+        assert digest.encode() not in response.content
+        assert secret.encode() not in response.content
+        assert issued.row.key_id.encode() in response.content
 
 
 def test_every_admin_of_the_portal_obeys_the_rules() -> None:

@@ -19,6 +19,7 @@ from cadres import services
 from cadres.forms import RosterImportForm, UnitAdminForm
 from cadres.models import Cadre, Department, Unit
 from cadres.roster import RosterKind, roster_import
+from workstyle.admin import GuardedAdmin
 from workstyle.errors import NotAllowed
 
 
@@ -32,7 +33,7 @@ def may_import(user: Any) -> bool:
     )
 
 
-class OrgAdmin(admin.ModelAdmin):
+class OrgAdmin(GuardedAdmin):
     change_list_template = "cadres/admin/change_list.html"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

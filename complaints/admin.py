@@ -1,33 +1,48 @@
 """Admin of complaints. Only the category time limits are edited here (through their service);
 complaints, their timeline, attachments, extension and identity requests are shown read-only and
-change only through the services (workbench and API). The complainant's identity is not shown here
-at all: the admin is no way around an identity grant, for superusers neither."""
+change only through the services (workbench and API). The complainant's identity is not shown,
+filtered, searched or ordered by here at all (``ComplaintAdmin.hidden_fields``): the admin is no
+way around an identity grant, for superusers neither. Recusal holds as everywhere: a complaint that
+names the user is absent with all its rows and the notices about it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from complaints import services
 from complaints.models import Attachment, CategoryPolicy, Complaint, ComplaintEvent, ExtensionRequest, IdentityAccess
 from complaints.permissions import category_policy_may_change
 from complaints.serializers import IDENTITY_FIELDS
-from workstyle.admin import ReadOnlyMixin
+from workstyle.admin import (
+    GuardedAdmin,
+    GuardedAdminMixin,
+    ReadOnlyAdmin,
+    ReadOnlyMixin,
+    admin_register_hidden_mentions,
+)
 from workstyle.errors import DomainError
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Rows of complaints the user may not see (recusal) are left out."""
+def complaints_not_visible(user: Any) -> Iterator[str]:
+    """The tracking codes and workbench links of the complaints ``user`` may not see: the notices
+    and e-mails that name them are left out of the admin."""
+    hidden = Complaint.objects.exclude(pk__in=Complaint.objects.visible_to(user).values("pk"))
+    for pk, code in hidden.values_list("pk", "tracking_code"):
+        yield code
+        yield reverse("complaints:detail", args=[pk])
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return self.model._default_manager.visible_to(request.user)
+
+admin_register_hidden_mentions(complaints_not_visible)
 
 
 @admin.register(CategoryPolicy)
-class CategoryPolicyAdmin(admin.ModelAdmin):
+class CategoryPolicyAdmin(GuardedAdmin):
     list_display = (
         "category",
         "accept_days",
@@ -59,15 +74,12 @@ class CategoryPolicyAdmin(admin.ModelAdmin):
             messages.error(request, str(exc.message))
 
 
-class EventInline(admin.TabularInline):
+class EventInline(GuardedAdminMixin, ReadOnlyMixin, admin.TabularInline):
     model = ComplaintEvent
     fields = ("at", "verb", "actor", "from_state", "to_state", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Complaint)
@@ -88,12 +100,10 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_select_related = ("department", "department__unit", "handler")
     search_fields = ("tracking_code", "title")
     date_hierarchy = "submitted_at"
-    exclude = (*IDENTITY_FIELDS, "access_key_hash")
+    # Who complained, and the key to his complaint on the public side: never here. The only way to
+    # see a complainant is the recorded reveal on the workbench.
+    hidden_fields = (*IDENTITY_FIELDS, "access_key_hash")
     inlines = (EventInline,)
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        # Recusal holds here too: an administrator named in a complaint does not see it.
-        return Complaint.objects.visible_to(request.user)
 
 
 @admin.register(ComplaintEvent)

@@ -1,16 +1,31 @@
 """Admin of supervision. Cases change only through their services (each change writes its event),
-so the admin shows them, with their timeline, read-only; the workbench pages do the work."""
+so the admin shows them, with their timeline, read-only; the workbench pages do the work. Nobody
+sees a case held against himself here either, nor its events or the notices that link to it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import AccountabilityCase, CaseEvent
-from workstyle.admin import ReadOnlyMixin
+from workstyle.admin import GuardedAdminMixin, ReadOnlyAdmin, ReadOnlyMixin, admin_register_hidden_mentions
 
 
-class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
+def cases_not_visible(user: Any) -> Iterator[str]:
+    """The workbench links of the cases ``user`` may not see, for the notices that link to them."""
+    hidden = AccountabilityCase.objects.exclude(pk__in=AccountabilityCase.objects.visible_to(user).values("pk"))
+    for pk in hidden.values_list("pk", flat=True):
+        yield reverse("supervision:case_detail", args=[pk])
+
+
+admin_register_hidden_mentions(cases_not_visible)
+
+
+class CaseEventInline(GuardedAdminMixin, ReadOnlyMixin, admin.TabularInline):
     model = CaseEvent
     fields = ("at", "actor", "verb", "from_state", "to_state", "note")
     readonly_fields = fields
@@ -19,7 +34,7 @@ class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(AccountabilityCase)
-class AccountabilityCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AccountabilityCaseAdmin(ReadOnlyAdmin):
     list_display = ("id", "subject", "source", "status", "complaint", "opened_at", "decision_date")
     list_filter = ("status", "source")
     list_select_related = ("subject_cadre", "subject_unit", "complaint")
@@ -34,7 +49,7 @@ class AccountabilityCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "case", "verb", "actor", "from_state", "to_state")
     list_filter = ("verb",)
     # The case's name is its subject's: without these, one query per row.

@@ -1,8 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
-from workstyle.api_views import NotificationViewSet
+from workstyle.api_views import ApiTokenViewSet, NotificationViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("auth/tokens", ApiTokenViewSet, basename="apitoken")
 urlpatterns = router.urls

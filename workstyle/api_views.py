@@ -18,8 +18,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from workstyle import services
-from workstyle.models import Notification
+from workstyle.models import ApiToken, Notification
 from workstyle.serializers import (
+    ApiTokenSerializer,
     MarkReadSerializer,
     NotificationSerializer,
     TokenRequestSerializer,
@@ -28,7 +29,8 @@ from workstyle.serializers import (
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (one token per user)."""
+    """Exchange a username and password for a new API token, valid for WORKSTYLE_API_TOKEN_HOURS.
+    The token is in this answer only: the portal keeps its digest, never the token."""
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
@@ -51,8 +53,26 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Unable to log in with the given username and password."))
-        token = services.api_token_issue(user=user, now=timezone.now())
-        return Response({"token": token.key})
+        issued = services.api_token_issue(user=user, now=timezone.now(), name=serializer.validated_data["name"])
+        return Response({"token": issued.token, "expires_at": issued.row.expires_at})
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ApiToken]):
+    """The caller's own API tokens, without the tokens themselves; he revokes any of them."""
+
+    serializer_class = ApiTokenSerializer
+    ordering_fields = ("created_at", "expires_at", "last_used_at")
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        return ApiToken.objects.visible_to(self.request.user).with_state(timezone.now())
+
+    @extend_schema(request=None, responses={200: ApiTokenSerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: Any = None) -> Response:
+        token = self.get_object()
+        now = timezone.now()
+        services.api_token_revoke(actor=request.user, token=token, now=now, because=ApiToken.RevokedBecause.HOLDER)
+        return Response(ApiTokenSerializer(self.get_queryset().get(pk=token.pk)).data)
 
 
 class NotificationFilter(django_filters.FilterSet):

@@ -22,3 +22,6 @@ class WorkstyleConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_groups, sender=self)
+        # The API's token authentication: its schema extension and the signals that revoke tokens
+        # on logout and on a password change.
+        from workstyle import auth  # noqa: F401

@@ -1,12 +1,16 @@
-"""Shared models: the event base every timeline uses, master-data audit, notifications, outbox."""
+"""Shared models: the event base every timeline uses, master-data audit, notifications, outbox, and
+the API tokens other systems act with."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,11 +26,17 @@ class ThroughParentQuerySet(models.QuerySet[Any]):
         return self.filter(**{f"{parent}__in": related._default_manager.visible_to(user)})
 
 
+def is_administrator(user: Any) -> bool:
+    """The portal's administrator: an active superuser. A role like the others, not a way around
+    recusal or the identity grant."""
+    return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+
+
 class AdminOnlyQuerySet(models.QuerySet[Any]):
     """Records of the portal's own running (audit, outgoing e-mail): the administrator's."""
 
     def visible_to(self, user: Any) -> AdminOnlyQuerySet:
-        return self if getattr(user, "is_superuser", False) and getattr(user, "is_active", False) else self.none()
+        return self if is_administrator(user) else self.none()
 
 
 class EventBase(models.Model):
@@ -84,6 +94,7 @@ class AuditEvent(EventBase):
         "retry_email": _("e-mail queued for another attempt"),
         "issue_token": _("API token issued"),
         "withdraw_notices": _("notices withdrawn after a recusal"),
+        "revoke_token": _("API token revoked"),
     }
 
     class Meta(EventBase.Meta):
@@ -99,6 +110,12 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         if not getattr(user, "is_authenticated", False) or user_id is None:
             return self.none()
         return self.filter(recipient_id=user_id)
+
+    def administered_by(self, user: Any) -> NotificationQuerySet:
+        """What the admin lists: the administrator sees everyone's notices, as the one who keeps
+        the portal running (the admin then leaves out those about records he may not see); anyone
+        else his own."""
+        return self if is_administrator(user) else self.visible_to(user)
 
 
 class Notification(models.Model):
@@ -185,3 +202,85 @@ class OutboxEmail(models.Model):
     def message_id(self) -> str:
         # Stable per row, so that a receiving server can drop a copy should one ever go out twice.
         return f"<outbox-{self.pk}@workstyle>"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def visible_to(self, user: Any) -> ApiTokenQuerySet:
+        """A token is its holder's: he lists and revokes his own, nobody else's."""
+        user_id = getattr(user, "pk", None)
+        if not getattr(user, "is_authenticated", False) or user_id is None:
+            return self.none()
+        return self.filter(user_id=user_id)
+
+    def administered_by(self, user: Any) -> ApiTokenQuerySet:
+        """What the admin lists: the administrator sees every token (never its secret, which is
+        stored nowhere), so that he can revoke one; anyone else his own."""
+        return self if is_administrator(user) else self.visible_to(user)
+
+    def usable(self, now: datetime) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+    def with_state(self, now: datetime) -> ApiTokenQuerySet:
+        """Each row's ``state`` at ``now`` (``ApiToken.State``)."""
+        return self.annotate(
+            state=models.Case(
+                models.When(revoked_at__isnull=False, then=models.Value(ApiToken.State.REVOKED)),
+                models.When(expires_at__lte=now, then=models.Value(ApiToken.State.EXPIRED)),
+                default=models.Value(ApiToken.State.ACTIVE),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class ApiToken(models.Model):
+    """A token with which another system acts in a user's name. The token itself is shown once,
+    when issued, and never stored: the row keeps its identifier (the part before the dot, which is
+    not secret and finds the row) and the SHA-256 digest of the whole token. A copy of the database
+    therefore lets nobody act as anybody. It expires after ``WORKSTYLE_API_TOKEN_HOURS`` and is
+    revoked by its holder, by an administrator, when the holder logs out and when his password
+    changes."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("token state", "active")
+        EXPIRED = "expired", pgettext_lazy("token state", "expired")
+        REVOKED = "revoked", pgettext_lazy("token state", "revoked")
+
+    class RevokedBecause(models.TextChoices):
+        HOLDER = "holder", _("revoked by its holder")
+        ADMINISTRATOR = "administrator", _("revoked by an administrator")
+        LOGOUT = "logout", _("its holder logged out")
+        PASSWORD_CHANGE = "password_change", _("its holder's password changed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True, default="")
+    key_id = models.CharField(_("identifier"), max_length=16, unique=True)
+    digest = models.CharField(_("digest"), max_length=64)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_because = models.CharField(
+        _("revoked because"), max_length=32, choices=RevokedBecause.choices, blank=True, default=""
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            # A SHA-256 digest in hex, never anything as long as a token: no secret fits here.
+            models.CheckConstraint(condition=Exact(Length("digest"), 64), name="api_token_digest_is_sha256"),
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")), name="api_token_expires"),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True, revoked_because="")
+                | (models.Q(revoked_at__isnull=False) & ~models.Q(revoked_because="")),
+                name="api_token_revoked_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} {self.name}".strip()

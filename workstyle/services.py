@@ -1,24 +1,28 @@
-"""Services of the shared pieces: notifications and the e-mail outbox."""
+"""Services of the shared pieces: the audit record, API tokens, notifications and the e-mail outbox."""
 
 from __future__ import annotations
 
+import hmac
 import logging
 import smtplib
 import socket
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
-from rest_framework.authtoken.models import Token
+from django.utils.translation import gettext as _
 
-from workstyle.models import AuditEvent, Notification, OutboxEmail
+from workstyle.errors import InvalidInput, NotAllowed
+from workstyle.models import ApiToken, AuditEvent, Notification, OutboxEmail, is_administrator
 from workstyle.notifications import render_body, render_title
+from workstyle.tokens import token_digest, token_generate, token_key_id
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -41,13 +45,114 @@ def audit_record(
     )
 
 
-def api_token_issue(*, user: Any, now: datetime) -> Token:
-    """The user's API token for other systems (one per user, made on first request). Every issue is
+class IssuedToken(NamedTuple):
+    row: ApiToken
+    # The token itself: in this answer and nowhere else, the database keeps only its digest.
+    token: str
+
+
+def api_token_issue(*, user: Any, now: datetime, name: str = "") -> IssuedToken:
+    """A new API token for an active user, valid for ``WORKSTYLE_API_TOKEN_HOURS``. Every issue is
     on the audit record: who obtained a token that acts in his name, and when."""
+    if not getattr(user, "is_active", False):
+        raise NotAllowed(_("Unable to log in with the given username and password."))
+    name = str(name or "").strip()
+    if len(name) > 100:
+        message = _("Ensure this field has no more than %(max)d characters.") % {"max": 100}
+        raise InvalidInput(message, errors={"name": [message]})
+    key_id, token = token_generate()
     with transaction.atomic():
-        token, created = Token.objects.get_or_create(user=user)
-        audit_record(actor=user, verb="issue_token", now=now, target=user, data={"created": created})
-    return token
+        row = ApiToken.objects.create(
+            user=user,
+            name=name,
+            key_id=key_id,
+            digest=token_digest(token),
+            created_at=now,
+            expires_at=now + timedelta(hours=settings.WORKSTYLE_API_TOKEN_HOURS),
+        )
+        audit_record(
+            actor=user,
+            verb="issue_token",
+            now=now,
+            target=user,
+            note=name,
+            data={"token": row.pk, "key_id": key_id, "expires_at": row.expires_at.isoformat()},
+        )
+    return IssuedToken(row, token)
+
+
+# How often a token's last use is written: each call would otherwise write a row, and "last used"
+# is read in minutes, not in seconds.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def api_token_authenticate(*, token: str, now: datetime) -> ApiToken:
+    """The token's row, when the token is one the portal issued, to an active user, neither
+    expired nor revoked; its last use is noted. Anything else raises ``NotAllowed``.
+
+    The row is found by the token's identifier, and the digests are compared in constant time, so
+    that the time an answer takes tells nothing about how much of a guess was right."""
+    key_id = token_key_id(token)
+    row = ApiToken.objects.select_related("user").filter(key_id=key_id).first() if key_id else None
+    if row is None or not hmac.compare_digest(row.digest, token_digest(token)):
+        raise NotAllowed(_("Invalid token."))
+    if row.revoked_at is not None:
+        raise NotAllowed(_("This token has been revoked."))
+    if row.expires_at <= now:
+        raise NotAllowed(_("This token has expired."))
+    if not row.user.is_active:
+        raise NotAllowed(_("User inactive or deleted."))
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_PRECISION)
+    if ApiToken.objects.filter(stale, pk=row.pk).update(last_used_at=now):
+        row.last_used_at = now
+    return row
+
+
+def _api_token_may_revoke(actor: Any, token: ApiToken, because: str) -> bool:
+    if because == ApiToken.RevokedBecause.HOLDER:
+        return getattr(actor, "pk", None) == token.user_id
+    if because == ApiToken.RevokedBecause.ADMINISTRATOR:
+        return is_administrator(actor) or bool(actor is not None and actor.has_perm("workstyle.change_apitoken"))
+    # Logout and password changes revoke a user's tokens whoever set them off.
+    return True
+
+
+def _api_token_revoke_row(*, actor: Any, row: ApiToken, because: str, now: datetime) -> None:
+    row.revoked_at = now
+    row.revoked_because = because
+    row.save(update_fields=["revoked_at", "revoked_because"])
+    audit_record(
+        actor=actor,
+        verb="revoke_token",
+        now=now,
+        target=row,
+        note=str(ApiToken.RevokedBecause(because).label),
+        data={"because": because, "user": row.user_id, "key_id": row.key_id},
+    )
+
+
+def api_token_revoke(*, actor: Any, token: ApiToken, now: datetime, because: str) -> ApiToken:
+    """Revoke one token (by its holder, or by an administrator), on the audit record. A token that
+    is revoked already stays as it is."""
+    with transaction.atomic():
+        row = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if not _api_token_may_revoke(actor, row, because):
+            raise NotAllowed(_("You may not revoke this token."))
+        if row.revoked_at is None:
+            _api_token_revoke_row(actor=actor, row=row, because=because, now=now)
+    return row
+
+
+def api_tokens_revoke_all(*, user: Any, actor: Any, now: datetime, because: str) -> int:
+    """Revoke every token of ``user`` still in use — when he logs out, when his password changes —
+    each revocation on the audit record. Returns how many were revoked."""
+    if getattr(user, "pk", None) is None:
+        return 0
+    with transaction.atomic():
+        rows = list(ApiToken.objects.select_for_update().filter(user_id=user.pk).usable(now).order_by("id"))
+        for row in rows:
+            _api_token_revoke_row(actor=actor, row=row, because=because, now=now)
+    return len(rows)
 
 
 def notification_send(

@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -171,6 +170,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # JSON under /api/ (the token endpoint), the lockout page elsewhere.
 AXES_LOCKOUT_CALLABLE = "workstyle.views.lockout_response"
+# How long an API token acts for its user: a working day; other systems ask for a new one daily.
+WORKSTYLE_API_TOKEN_HOURS = env.number("WORKSTYLE_API_TOKEN_HOURS", 8, minimum=1)
 # Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none, use REMOTE_ADDR).
 WORKSTYLE_NUM_PROXIES = env.number("WORKSTYLE_NUM_PROXIES", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "workstyle.http.axes_client_ip"
@@ -236,7 +237,9 @@ SECURE_CSP = {
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, expiring tokens of the portal's own (never rest_framework.authtoken's, which
+        # keeps every token readable in the database and the admin).
+        "workstyle.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -165,10 +165,12 @@ def test_account_without_cadre_or_role_is_refused(client: Any, org: Any) -> None
 
 
 def test_token_auth_reads_the_same_scope(client: Any, org: Any) -> None:
-    from rest_framework.authtoken.models import Token
+    from django.utils import timezone
 
-    token = Token.objects.create(user=org.town_cadre.user)
-    response = client.get("/api/v1/cadres/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    from workstyle.services import api_token_issue
+
+    token = api_token_issue(user=org.town_cadre.user, now=timezone.now()).token
+    response = client.get("/api/v1/cadres/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert [row["name"] for row in response.json()["results"]] == ["钱镇干"]
 

@@ -59,8 +59,8 @@ def _api_model(path: str) -> type[models.Model]:
     """The model an API path serves, asked of its viewset."""
     match = resolve(path.replace("{id}", "1"))
     request = Request(APIRequestFactory().get("/"))
-    view = match.func.cls(request=request, kwargs=match.kwargs, format_kwarg=None, action="retrieve")  # type: ignore[attr-defined]
-    return view.get_queryset().model  # type: ignore[no-any-return]
+    view = match.func.cls(request=request, kwargs=match.kwargs, format_kwarg=None, action="retrieve")
+    return view.get_queryset().model
 
 
 def _page_patterns() -> list[tuple[str, str]]:
@@ -91,7 +91,7 @@ def _client(user: Any, *, api: bool) -> Any:
 def _visible(model: type[models.Model], user: Any) -> set[int]:
     if user is None:
         return set()
-    return set(model._default_manager.visible_to(user).values_list("pk", flat=True))  # type: ignore[attr-defined]
+    return set(model._default_manager.visible_to(user).values_list("pk", flat=True))
 
 
 def _words(obj: models.Model) -> list[str]:
@@ -179,7 +179,7 @@ def test_api_every_object_every_role(city: City, only: str) -> None:
 def test_api_lists_hold_only_what_is_in_scope(city: City) -> None:
     schema = _schema()
     lists = [path for path, operations in schema["paths"].items() if "{" not in path and "get" in operations]
-    hidden_words = {role: [] for role in city.users}
+    hidden_words: dict[str, list[str]] = {role: [] for role in city.users}
     for role, user in city.users.items():
         visible = _visible(Complaint, user)
         hidden_words[role] = [w for c in Complaint.objects.exclude(pk__in=visible) for w in _words(c)]
@@ -212,7 +212,7 @@ def test_pages_every_object_every_role(city: City, only: str) -> None:
             visible = _visible(model, user)
             for obj in objects:
                 if model is Attachment:
-                    url = f"/workbench/complaints/{obj.complaint_id}/attachments/{obj.pk}/"  # type: ignore[attr-defined]
+                    url = f"/workbench/complaints/{obj.complaint_id}/attachments/{obj.pk}/"
                 else:
                     url = "/" + pattern.replace("<int:pk>", str(obj.pk)).replace("<slug:action>", "close")
                 if "<slug:action>" in pattern:

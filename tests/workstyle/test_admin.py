@@ -103,4 +103,4 @@ def test_retry_now_needs_the_change_permission(client, emails):
 
 
 def test_token_admin_is_registered(admin_client):
-    assert admin_client.get(reverse("admin:authtoken_tokenproxy_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:workstyle_apitoken_changelist")).status_code == 200

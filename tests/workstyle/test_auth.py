@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories.org import PASSWORD, UserFactory
+from workstyle.models import ApiToken
+from workstyle.tokens import token_digest
 
 TOKEN_URL = "/api/v1/auth/token/"
 pytestmark = pytest.mark.django_db
@@ -24,9 +25,11 @@ def test_token_for_good_credentials_authenticates_api_calls(api):
     response = api.post(TOKEN_URL, {"username": "api-user", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     key = response.json()["token"]
-    assert key == Token.objects.get(user=user).key
-    # The same token again, not a second one.
-    assert api.post(TOKEN_URL, {"username": "api-user", "password": PASSWORD}, format="json").json()["token"] == key
+    # The portal keeps the token's digest, never the token; each request issues a new token.
+    assert ApiToken.objects.get(user=user).digest == token_digest(key)
+    again = api.post(TOKEN_URL, {"username": "api-user", "password": PASSWORD}, format="json").json()["token"]
+    assert again != key
+    assert ApiToken.objects.filter(user=user).count() == 2
 
     assert api.get("/api/v1/notifications/").status_code == 401
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -44,7 +47,7 @@ def test_token_for_bad_credentials_is_a_401_json_error(api):
     assert body["errors"] == {}
     assert "token" not in body
     assert response["WWW-Authenticate"] == "Token"
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_token_for_inactive_user_is_refused(api):
@@ -115,7 +118,7 @@ def test_token_endpoint_locks_out_after_repeated_failures(api):
     body = response.json()
     assert body["message"]
     assert "token" not in body
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_failures_of_the_page_and_the_api_count_together(client, api):
@@ -168,9 +171,10 @@ def test_every_token_issue_is_on_the_audit_record(api):
     for _attempt in range(2):
         assert api.post(TOKEN_URL, {"username": "api-audited", "password": PASSWORD}, format="json").status_code == 200
     issues = list(AuditEvent.objects.filter(verb="issue_token").order_by("id"))
-    assert [(event.actor_id, event.target_id, event.data["created"]) for event in issues] == [
-        (user.pk, str(user.pk), True),
-        (user.pk, str(user.pk), False),
+    tokens = list(ApiToken.objects.filter(user=user).order_by("id"))
+    assert [(event.actor_id, event.target_id, event.data["token"]) for event in issues] == [
+        (user.pk, str(user.pk), tokens[0].pk),
+        (user.pk, str(user.pk), tokens[1].pk),
     ]
     # A refused log-in issues nothing and records no issue.
     api.post(TOKEN_URL, {"username": "api-audited", "password": "wrong"}, format="json")

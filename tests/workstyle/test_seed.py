@@ -16,7 +16,7 @@ from workstyle import roles
 
 PASSWORD = "demo-pass-1"
 ROLES = ("admin", "inspector", "orgdept", "head", "cadre")
-PROJECT_APPS = ("workstyle", "cadres", "complaints", "meetings", "supervision", "auth", "authtoken")
+PROJECT_APPS = ("workstyle", "cadres", "complaints", "meetings", "supervision", "auth")
 pytestmark = pytest.mark.django_db
 
 

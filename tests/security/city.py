@@ -13,6 +13,7 @@ from complaints import services
 from supervision import services as cases
 from tests.factories.complaints import complaint_in_state
 from tests.factories.org import CadreFactory, UserFactory
+from workstyle.services import api_token_issue
 
 
 @dataclass
@@ -98,4 +99,8 @@ def build_city(org: Any, discipline: Any) -> City:
         ),
         "against_unit": case("against_unit", "audit", subject_unit=org.township),
     }
+    # Every user with an account holds an API token (the tokens' own addresses are in the matrix).
+    for user in users.values():
+        if user is not None:
+            api_token_issue(user=user, now=now, name="matrix")
     return city

@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Inside LocaleMiddleware (its message speaks the caller's language), outside everything that
+    # can fail: URL resolution, the views, the middleware below.
+    "workstyle.middleware.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -234,7 +237,16 @@ SECURE_CSP = {
 }
 
 # --- REST API ---------------------------------------------------------------------------------
+# The largest JSON body the API reads; attachments travel as multipart/form-data, not JSON.
+WORKSTYLE_MAX_JSON_BYTES = env.number("WORKSTYLE_MAX_JSON_BYTES", 1024 * 1024, minimum=1024)
 REST_FRAMEWORK = {
+    # JSON of bounded size and depth (workstyle/parsers.py): DRF's own parser reads any size and
+    # recurses once per level of nesting.
+    "DEFAULT_PARSER_CLASSES": [
+        "workstyle.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

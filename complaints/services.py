@@ -226,6 +226,7 @@ def complaint_submit(
                 accept_due_at=due_after(now, policy.accept_days),
             )
             for file, content_type in zip(files, content_types, strict=True):
+                file = attachments_rules.strip_metadata(file, content_type)  # pictures without their metadata
                 attachment = Attachment(
                     complaint=complaint,
                     original_name=PurePath(str(getattr(file, "name", "") or "")).name[:200] or "attachment",

@@ -169,8 +169,14 @@ LOGOUT_REDIRECT_URL = "home"
 
 AXES_FAILURE_LIMIT = env.number("WORKSTYLE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.number("WORKSTYLE_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two separate counters, not one per pair: a user name is locked after the limit whatever addresses
+# the guesses come from, and an address after the limit whatever user names it tries. Counted per
+# pair, every new address (or every new name) would start guessing afresh.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# A successful log-in forgives only its own user's failures from its own address; axes' own handler
+# would clear the whole address, so that anyone with an account could reset it between guesses.
+AXES_HANDLER = "workstyle.security.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # JSON under /api/ (the token endpoint), the lockout page elsewhere.
 AXES_LOCKOUT_CALLABLE = "workstyle.views.lockout_response"

@@ -1,9 +1,14 @@
-"""Middleware of the portal's own: JSON errors under /api/."""
+"""Middleware of the portal's own: JSON errors under /api/, and the limits of a staff session."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
@@ -54,3 +59,64 @@ class ApiErrorMiddleware:
                     replacement[header] = response[header]
             return replacement
         return response
+
+
+STARTED_KEY = "workstyle:session_started"
+SEEN_KEY = "workstyle:session_seen"
+# The last activity is written back at most this often, not on every request: each write is a
+# session save (a database write), and the idle limit is counted in minutes.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+class SessionLimitMiddleware:
+    """Ends a logged-in session after ``WORKSTYLE_SESSION_IDLE_MINUTES`` without a request, and
+    ``WORKSTYLE_SESSION_MAX_HOURS`` after the log-in, however active. The user is logged out and the
+    request goes on anonymous: a page that needs a login sends him to the login page (where the
+    message says why), the API answers 401.
+
+    Only sessions that hold a log-in are looked at: an API call with a token has no session (and
+    gets none from here), a visitor without an account keeps what his session holds."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if SESSION_KEY in request.session:
+            reason = self._ended(request.session, time.time())
+            if reason is not None:
+                logout(request)
+                if not request.path_info.startswith(API_PREFIX):
+                    messages.warning(request, reason)
+        response = self.get_response(request)
+        # After the view, so that the log-in itself starts the clocks.
+        if SESSION_KEY in request.session:
+            self._touch(request.session, time.time())
+        return response
+
+    @staticmethod
+    def _ended(session: SessionBase, now: float) -> str | None:
+        """Why this session is over, or None while it is not."""
+        started, seen = session.get(STARTED_KEY), session.get(SEEN_KEY)
+        if not isinstance(started, int | float) or not isinstance(seen, int | float):
+            return None  # stamped after this request
+        idle = settings.WORKSTYLE_SESSION_IDLE_MINUTES
+        hours = settings.WORKSTYLE_SESSION_MAX_HOURS
+        if now - seen > idle * 60:
+            return _("You were logged out after %(minutes)s minutes without activity. Please log in again.") % {
+                "minutes": idle
+            }
+        if now - started > hours * 3600:
+            return _("You were logged out: a session lasts at most %(hours)s hours. Please log in again.") % {
+                "hours": hours
+            }
+        return None
+
+    @staticmethod
+    def _touch(session: SessionBase, now: float) -> None:
+        started, seen = session.get(STARTED_KEY), session.get(SEEN_KEY)
+        if not isinstance(started, int | float) or not isinstance(seen, int | float):
+            # The first request of this log-in: logging out, or in as someone else, empties the
+            # session, so a stamp found here is always this log-in's.
+            session[STARTED_KEY] = session[SEEN_KEY] = now
+        elif now - seen >= SEEN_RESOLUTION_SECONDS:
+            session[SEEN_KEY] = now

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication (it logs out) and messages (it says why).
+    "workstyle.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last: it answers a locked-out login attempt before the view runs.
@@ -166,6 +168,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "home"
+
+# A staff session ends after this long without a request, and in any case this long after the
+# log-in (workstyle.middleware.SessionLimitMiddleware): a session may show a revealed identity.
+WORKSTYLE_SESSION_IDLE_MINUTES = env.number("WORKSTYLE_SESSION_IDLE_MINUTES", 30, minimum=1)
+WORKSTYLE_SESSION_MAX_HOURS = env.number("WORKSTYLE_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = WORKSTYLE_SESSION_MAX_HOURS * 3600
+# The cookie dies with the browser: office and service-hall computers are shared, and whoever sits
+# down next must not find the last user still logged in. (The session itself ends on the server
+# anyway, after the idle time or the maximum life.)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AXES_FAILURE_LIMIT = env.number("WORKSTYLE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.number("WORKSTYLE_LOGIN_COOLOFF_MINUTES", 30, minimum=1))

@@ -1,4 +1,5 @@
-"""Middleware of the portal's own: JSON errors under /api/, and the limits of a staff session."""
+"""Middleware of the portal's own: security headers, JSON errors under /api/, and the limits of a
+staff session."""
 
 from __future__ import annotations
 
@@ -10,12 +11,36 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
 API_PREFIX = "/api/"
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class SecurityHeadersMiddleware:
+    """``Permissions-Policy`` on every response; ``Cache-Control: no-store`` (and ``Pragma:
+    no-cache`` for HTTP/1.0 proxies) on every response but a static file.
+
+    No-store is the rule rather than a list of pages that need it: staff pages and API answers may
+    show a revealed identity, the tracking page and the public API show a complaint and its reply
+    to whoever holds the key, and even a public form carries its visitor's CSRF token — none of it
+    belongs in a shared proxy or on the next user's disk. A page added later is covered without
+    anyone remembering to. Static files keep WhiteNoise's caching: they are the same for everyone.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if not request.path_info.startswith(settings.STATIC_URL):
+            patch_cache_control(response, no_store=True)
+            response["Pragma"] = "no-cache"
+        return response
 
 
 # What an error answer says when Django, not the API, produced it (an unknown URL, a crash).

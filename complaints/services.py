@@ -234,6 +234,7 @@ def complaint_submit(
             if accused_cadre is not None:
                 _recuse(complaint, [accused_cadre.pk])
             for file, content_type in zip(files, content_types, strict=True):
+                file = attachments_rules.strip_metadata(file, content_type)  # pictures without their metadata
                 attachment = Attachment(
                     complaint=complaint,
                     original_name=PurePath(str(getattr(file, "name", "") or "")).name[:200] or "attachment",

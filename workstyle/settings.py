@@ -61,14 +61,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files get the Permissions-Policy too.
+    "workstyle.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Inside LocaleMiddleware (its message speaks the caller's language), outside everything that
+    # can fail: URL resolution, the views, the middleware below.
+    "workstyle.middleware.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication (it logs out) and messages (it says why).
+    "workstyle.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last: it answers a locked-out login attempt before the view runs.
@@ -163,10 +170,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "home"
 
+# A staff session ends after this long without a request, and in any case this long after the
+# log-in (workstyle.middleware.SessionLimitMiddleware): a session may show a revealed identity.
+WORKSTYLE_SESSION_IDLE_MINUTES = env.number("WORKSTYLE_SESSION_IDLE_MINUTES", 30, minimum=1)
+WORKSTYLE_SESSION_MAX_HOURS = env.number("WORKSTYLE_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = WORKSTYLE_SESSION_MAX_HOURS * 3600
+# The cookie dies with the browser: office and service-hall computers are shared, and whoever sits
+# down next must not find the last user still logged in. (The session itself ends on the server
+# anyway, after the idle time or the maximum life.)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 AXES_FAILURE_LIMIT = env.number("WORKSTYLE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.number("WORKSTYLE_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two separate counters, not one per pair: a user name is locked after the limit whatever addresses
+# the guesses come from, and an address after the limit whatever user names it tries. Counted per
+# pair, every new address (or every new name) would start guessing afresh.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# A successful log-in forgives only its own user's failures from its own address; axes' own handler
+# would clear the whole address, so that anyone with an account could reset it between guesses.
+AXES_HANDLER = "workstyle.security.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # JSON under /api/ (the token endpoint), the lockout page elsewhere.
 AXES_LOCKOUT_CALLABLE = "workstyle.views.lockout_response"
@@ -220,6 +243,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Browser features the portal never uses, denied to its pages and to anything injected into one
+# (workstyle.middleware.SecurityHeadersMiddleware; Django has no setting for this header).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 # Nothing is loaded from another host: the intranet has no internet.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -235,7 +285,16 @@ SECURE_CSP = {
 }
 
 # --- REST API ---------------------------------------------------------------------------------
+# The largest JSON body the API reads; attachments travel as multipart/form-data, not JSON.
+WORKSTYLE_MAX_JSON_BYTES = env.number("WORKSTYLE_MAX_JSON_BYTES", 1024 * 1024, minimum=1024)
 REST_FRAMEWORK = {
+    # JSON of bounded size and depth (workstyle/parsers.py): DRF's own parser reads any size and
+    # recurses once per level of nesting.
+    "DEFAULT_PARSER_CLASSES": [
+        "workstyle.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Hashed, expiring tokens of the portal's own (never rest_framework.authtoken's, which
         # keeps every token readable in the database and the admin).

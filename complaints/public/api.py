@@ -35,6 +35,7 @@ from complaints.public.serializers import (
     public_facts,
 )
 from complaints.public.views import not_found_message
+from workstyle.parsers import JSONParser as BoundedJSONParser
 
 ACCESS_KEY_HEADER = "X-Access-Key"
 
@@ -93,7 +94,8 @@ def _facts(complaint: Complaint) -> dict[str, Any]:
 
 class PublicComplaintCreateView(PublicAPIView):
     throttle_scope = "public_submit"
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+    # The bounded JSON parser of every API view, and multipart for attachments.
+    parser_classes = [BoundedJSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     @extend_schema(
         operation_id="public_complaint_submit",

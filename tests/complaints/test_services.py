@@ -170,12 +170,15 @@ def test_submit_refuses_bad_input_with_field_errors(db: Any, fields: dict[str, A
 def test_submit_saves_attachments_under_random_names(world: World, settings: Any, tmp_path: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests.complaints.public_helpers import png_bytes
+
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
     }
     pdf = SimpleUploadedFile("张三的举报材料.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
-    png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    # A picture that decodes: one that does not is refused (tests/security/test_uploads.py).
+    png = SimpleUploadedFile("photo.png", png_bytes())
     complaint, _key = services.complaint_submit(
         actor=None, channel="web", category="inaction", title="t", description="d", attachments=[pdf, png], now=NOW
     )

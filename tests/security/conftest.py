@@ -10,3 +10,13 @@ from tests.security.city import City, build_city
 @pytest.fixture
 def city(org: Any, discipline_user: Any) -> City:
     return build_city(org, discipline_user)
+
+
+@pytest.fixture
+def private_media(settings: Any, tmp_path: Any) -> Any:
+    """Attachments go to a folder of the test's own, to see what a request stored."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    return tmp_path

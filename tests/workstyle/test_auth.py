@@ -100,9 +100,12 @@ def test_page_login_locks_out_after_repeated_failures(client):
     assert "registration/locked_out.html" in [t.name for t in response.templates]
     assert int(response["Retry-After"]) == int(settings.AXES_COOLOFF_TIME.total_seconds())
     assert "_auth_user_id" not in client.session
-    # Another user from the same address is not locked out (lockout is per user and address).
+    # The address is locked as well, for every user (tests/security/test_lockout.py); another user
+    # from another address is not.
     UserFactory(username="colleague")
-    assert client.post(reverse("login"), {"username": "colleague", "password": PASSWORD}).status_code == 302
+    assert client.post(reverse("login"), {"username": "colleague", "password": PASSWORD}).status_code == 429
+    response = client.post(reverse("login"), {"username": "colleague", "password": PASSWORD}, REMOTE_ADDR="10.20.30.40")
+    assert response.status_code == 302
 
 
 def test_token_endpoint_locks_out_after_repeated_failures(api):

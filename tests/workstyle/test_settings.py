@@ -150,6 +150,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         # Read by DRF at the first throttled request, and by logging: both must fail at start.
         ("WORKSTYLE_PUBLIC_SUBMIT_RATE", "ten per hour"),
         ("DJANGO_LOG_LEVEL", "LOUD"),
+        ("WORKSTYLE_MAX_JSON_BYTES", "1MB"),
+        ("WORKSTYLE_SESSION_IDLE_MINUTES", "0"),
     ],
 )
 def test_manage_py_refuses_to_start_with_a_bad_value(variable, value):

@@ -104,11 +104,13 @@ def test_the_public_side_is_not_touched(client: Any) -> None:
 
 
 def test_a_token_call_gets_no_session(staffer: Any) -> None:
-    from rest_framework.authtoken.models import Token
+    from django.utils import timezone
 
-    token = Token.objects.create(user=staffer)
+    from workstyle.services import api_token_issue
+
+    issued = api_token_issue(user=staffer, now=timezone.now())
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issued.token}")
     response = api.get("/api/v1/notifications/")
     assert response.status_code == 200
     assert settings.SESSION_COOKIE_NAME not in response.cookies

@@ -235,3 +235,50 @@ def test_pages_every_object_every_role(city: City, only: str) -> None:
                 for word in _words(obj):
                     assert word not in body, (url, role, word)
     _check_uniform_refusals(refusals, "page")
+
+
+OWN_APPS = ("workstyle", "cadres", "complaints", "meetings", "supervision")
+
+
+def _admin_models() -> list[tuple[type[models.Model], Any]]:
+    from django.contrib import admin
+
+    return [
+        (model, model_admin) for model, model_admin in admin.site._registry.items() if model._meta.app_label in OWN_APPS
+    ]
+
+
+@pytest.mark.parametrize("only", ROLES)
+def test_admin_every_object_every_role(city: City, only: str) -> None:
+    """Every admin page of the portal's records: only an administrator gets in, and he never opens
+    a record his own lists leave out."""
+    from django.test import RequestFactory
+
+    user = city.users[only]
+    client = _client(user, api=False)
+    refusals: set[int] = set()
+    for model, model_admin in _admin_models():
+        objects = _sample(model)
+        listed: set[Any] = set()
+        if user is not None and user.is_superuser:
+            request = RequestFactory().get("/admin/")
+            request.user = user
+            listed = set(model_admin.get_queryset(request).values_list("pk", flat=True))
+        for obj in objects:
+            url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/change/"
+            response = client.get(url)
+            if user is None or not user.is_staff:
+                assert response.status_code == 302, (url, only)
+                assert "/admin/login/" in response["Location"], (url, only)
+                continue
+            if obj.pk in listed:
+                assert response.status_code == 200, (url, only)
+                continue
+            # Like a record that does not exist: the admin sends him back to its index.
+            refusals.add(response.status_code)
+            body = response.content.decode()
+            for word in _words(obj):
+                assert word not in body, (url, only, word)
+    assert refusals <= {302}, refusals
+    if only == "named_superuser":
+        assert refusals == {302}  # the complaint that names him, and its rows, were tried and refused

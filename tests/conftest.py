@@ -11,7 +11,8 @@ from tests.factories.org import CadreFactory, DepartmentFactory, UnitFactory, Us
 
 @pytest.fixture(autouse=True)
 def _clean_redis() -> None:
-    """Each test starts with an empty Redis database (cache, rate limits, broker queues)."""
+    """Each test starts with an empty Redis database (cache, rate limits, broker queues): under
+    pytest-xdist its worker's own (tests/redis_per_worker.py), which no other worker touches."""
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()

@@ -13,6 +13,12 @@ from urllib.parse import urlsplit
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
 RATE = re.compile(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)")
+# What the settings fall back on when testing: the machine's real PostgreSQL and Redis (and no mail).
+TESTING_DEFAULTS = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/workstyle",
+    "REDIS_URL": "redis://127.0.0.1:6379/15",
+    "EMAIL_URL": "locmem://",
+}
 
 
 class ConfigError(Exception):

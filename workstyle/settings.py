@@ -11,7 +11,7 @@ from pathlib import Path
 from django.utils.csp import CSP  # type: ignore[import-not-found,unused-ignore]
 from django.utils.translation import gettext_lazy as _
 
-from workstyle.env import ConfigError, Env, secret_key_file
+from workstyle.env import TESTING_DEFAULTS, ConfigError, Env, secret_key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -22,14 +22,7 @@ DEBUG = env.flag("DJANGO_DEBUG", False)
 TESTING = "pytest" in sys.modules or env.flag("WORKSTYLE_TESTING", False)
 if TESTING:
     # Tests run on the machine's real PostgreSQL and Redis unless the environment names others.
-    env = Env(
-        {
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/workstyle",
-            "REDIS_URL": "redis://127.0.0.1:6379/15",
-            "EMAIL_URL": "locmem://",
-            **os.environ,
-        }
-    )
+    env = Env({**TESTING_DEFAULTS, **os.environ})
 
 SECRET_KEY = env.text("DJANGO_SECRET_KEY") or secret_key_file(VAR_DIR / "secret_key")
 if len(SECRET_KEY) < 32:

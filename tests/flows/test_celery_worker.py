@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -118,6 +119,11 @@ def test_a_real_worker_consumes_the_beat_task_once(
         return text if re.search(succeeded, text) else ""
 
     log_text = _wait_for(log_when_done, timeout=30, what="the task's success")
+
+    # The worker consumed this test process's broker: under pytest-xdist, this worker's Redis database.
+    transport = urlsplit(re.search(r"\.> transport:\s+(\S+)", log_text).group(1))
+    broker = urlsplit(str(settings.CELERY_BROKER_URL))
+    assert (transport.hostname, transport.port, transport.path) == (broker.hostname, broker.port, broker.path)
 
     assert len(re.findall(rf"Task {re.escape(TASK)}\[[^\]]+\] received", log_text)) == 1
     assert len(re.findall(rf"Task {re.escape(TASK)}\[[^\]]+\] succeeded", log_text)) == 1

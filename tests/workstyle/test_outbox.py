@@ -7,6 +7,8 @@ import smtplib
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -81,17 +83,20 @@ class SlowBackend(BaseEmailBackend):
         return len(email_messages)
 
 
-def _dead_broker_url() -> str:
-    """A broker URL on a port where nothing listens."""
+@contextmanager
+def _dead_broker_url() -> Iterator[str]:
+    """A broker URL on a port where nothing listens: bound and never listening, the port refuses
+    connections and no other process (another test worker's live server) can take it meanwhile."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    return f"redis://127.0.0.1:{port}/0"  # the probe is closed again: nothing listens there
+        yield f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
 
 
 @pytest.fixture
-def broker_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(celery_app.conf, "broker_url", _dead_broker_url())
+def broker_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with _dead_broker_url() as url:
+        monkeypatch.setattr(celery_app.conf, "broker_url", url)
+        yield
 
 
 @pytest.fixture
@@ -233,8 +238,8 @@ def test_a_hung_broker_delays_the_e_mail_not_the_request(broker_hung):
 @pytest.mark.django_db(transaction=True)
 def test_broker_down_then_back_the_relay_task_sends_exactly_once(monkeypatch):
     user = UserFactory()
-    with monkeypatch.context() as down:
-        down.setattr(celery_app.conf, "broker_url", _dead_broker_url())
+    with monkeypatch.context() as down, _dead_broker_url() as dead:
+        down.setattr(celery_app.conf, "broker_url", dead)
         with transaction.atomic():
             _send([user])
     assert _queued_tasks() == 0  # the wake-up was lost with the broker

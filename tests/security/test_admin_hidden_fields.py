@@ -29,18 +29,18 @@ PHONE, NAME, EMAIL = COMPLAINANT["complainant_phone"], COMPLAINANT["complainant_
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def named(org: Any, discipline_user: Any) -> Complaint:
-    """A complaint whose complainant gave his name, phone and e-mail, with rows of every kind."""
+def _with_rows(org: Any, discipline_user: Any, *, anonymous: bool, file: str) -> Complaint:
+    """A complaint with rows of every kind: an extension request, an identity request, an
+    attachment, a case."""
     complaint = complaint_in_state(
-        "assigned", department=org.office, handler=org.cadre, discipline=discipline_user, now=NOW
+        "assigned", department=org.office, handler=org.cadre, discipline=discipline_user, now=NOW, anonymous=anonymous
     )
     complaint_request_extension(actor=org.head.user, complaint=complaint, days=5, reason="调取档案", now=NOW)
     complaint_request_identity(actor=org.cadre.user, complaint=complaint, reason="需要核实", now=NOW)
     Attachment.objects.create(
         complaint=complaint,
-        file="attachments/a.pdf",
-        original_name="a.pdf",
+        file=f"attachments/{file}",
+        original_name=file,
         content_type="application/pdf",
         size=1,
         uploaded_at=NOW,
@@ -54,33 +54,18 @@ def named(org: Any, discipline_user: Any) -> Complaint:
         now=NOW,
     )
     return complaint
+
+
+@pytest.fixture
+def named(org: Any, discipline_user: Any) -> Complaint:
+    """A complaint whose complainant gave his name, phone and e-mail."""
+    return _with_rows(org, discipline_user, anonymous=False, file="a.pdf")
 
 
 @pytest.fixture
 def anonymous(org: Any, discipline_user: Any) -> Complaint:
     """One without any identity: a filter that told the two apart would reveal the other's."""
-    complaint = complaint_in_state(
-        "assigned", department=org.office, handler=org.cadre, discipline=discipline_user, now=NOW, anonymous=True
-    )
-    complaint_request_extension(actor=org.head.user, complaint=complaint, days=5, reason="调取档案", now=NOW)
-    complaint_request_identity(actor=org.cadre.user, complaint=complaint, reason="需要核实", now=NOW)
-    Attachment.objects.create(
-        complaint=complaint,
-        file="attachments/b.pdf",
-        original_name="b.pdf",
-        content_type="application/pdf",
-        size=1,
-        uploaded_at=NOW,
-    )
-    case_open(
-        actor=discipline_user,
-        source=AccountabilityCase.Source.LETTER,
-        allegation="推诿",
-        subject_cadre=org.head,
-        complaint=complaint,
-        now=NOW,
-    )
-    return complaint
+    return _with_rows(org, discipline_user, anonymous=True, file="b.pdf")
 
 
 @pytest.fixture

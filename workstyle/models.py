@@ -95,6 +95,7 @@ class AuditEvent(EventBase):
         "issue_token": _("API token issued"),
         "withdraw_notices": _("notices withdrawn after a recusal"),
         "revoke_token": _("API token revoked"),
+        "purge_tokens": _("ended API tokens deleted"),
     }
 
     class Meta(EventBase.Meta):

@@ -155,6 +155,25 @@ def api_tokens_revoke_all(*, user: Any, actor: Any, now: datetime, because: str)
     return len(rows)
 
 
+def api_tokens_purge(*, now: datetime) -> int:
+    """Delete the rows of tokens that ended (expired or were revoked) more than
+    ``WORKSTYLE_API_TOKEN_KEEP_DAYS`` ago; a token in use is never touched. The audit record keeps
+    each token's issue and revocation, and the purge itself is on it. Returns how many were deleted."""
+    cutoff = now - timedelta(days=settings.WORKSTYLE_API_TOKEN_KEEP_DAYS)
+    with transaction.atomic():
+        ended = ApiToken.objects.filter(Q(revoked_at__lte=cutoff) | Q(expires_at__lte=cutoff))
+        deleted, _by_model = ended.delete()
+        if deleted:
+            audit_record(
+                actor=None,
+                verb="purge_tokens",
+                now=now,
+                target=None,
+                data={"deleted": deleted, "ended_before": cutoff.isoformat()},
+            )
+    return deleted
+
+
 def notification_send(
     *,
     recipients: Iterable[AbstractBaseUser | None],

@@ -188,6 +188,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "workstyle.views.lockout_response"
 # How long an API token acts for its user: a working day; other systems ask for a new one daily.
 WORKSTYLE_API_TOKEN_HOURS = env.number("WORKSTYLE_API_TOKEN_HOURS", 8, minimum=1)
+# A token that expired or was revoked this long ago is deleted by the beat: the row would only grow
+# the table, and the audit record keeps who obtained it, when, and why it ended.
+WORKSTYLE_API_TOKEN_KEEP_DAYS = env.number("WORKSTYLE_API_TOKEN_KEEP_DAYS", 30, minimum=1)
 # Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none, use REMOTE_ADDR).
 WORKSTYLE_NUM_PROXIES = env.number("WORKSTYLE_NUM_PROXIES", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "workstyle.http.axes_client_ip"
@@ -358,6 +361,7 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-overdue": {"task": "workstyle.tasks.ladder_sweep", "schedule": float(WORKSTYLE_SWEEP_SECONDS)},
     "erase-contacts": {"task": "complaints.tasks.erase_expired_contacts", "schedule": 3600.0},
     "close-answered": {"task": "complaints.tasks.close_answered", "schedule": 3600.0},
+    "purge-tokens": {"task": "workstyle.tasks.api_tokens_purge", "schedule": 86400.0},
 }
 
 CAPTCHA_TEST_MODE = False

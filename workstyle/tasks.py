@@ -20,3 +20,9 @@ def outbox_relay() -> dict[str, Any]:
 def ladder_sweep() -> dict[str, dict[str, int]]:
     """The escalation sweep over every kind on the deadline ladder (the beat's ``escalate-overdue``)."""
     return ladder.ladder_sweep(now=timezone.now())
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def api_tokens_purge() -> int:
+    """The daily purge of ended API tokens (the beat's ``purge-tokens``)."""
+    return services.api_tokens_purge(now=timezone.now())

@@ -285,3 +285,40 @@ def test_the_migration_drops_the_readable_tokens(db: Any) -> None:
 def _execute(sql: str, params: Any = ()) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def test_ended_tokens_are_purged_after_the_keeping_period_and_live_ones_never(
+    holder: Any, clock: Any, settings: Any
+) -> None:
+    settings.WORKSTYLE_API_TOKEN_KEEP_DAYS = 30
+    expired = obtain(name="expired")["token"]
+    revoked_key = obtain(name="revoked")["token"].split(".", 1)[0]
+    services.api_token_revoke(
+        actor=holder, token=ApiToken.objects.get(key_id=revoked_key), now=NOW, because=ApiToken.RevokedBecause.HOLDER
+    )
+    keep = dt.timedelta(days=30)
+    # A day short of the keeping period after either token ended: nothing goes.
+    assert services.api_tokens_purge(now=NOW + keep - dt.timedelta(days=1)) == 0
+    # The revoked one ended at NOW, the expired one 8 hours later: the revoked one goes first.
+    later = NOW + keep
+    clock.move_to(later)
+    live = obtain(name="live")["token"]
+    assert services.api_tokens_purge(now=later) == 1
+    assert set(ApiToken.objects.values_list("name", flat=True)) == {"expired", "live"}
+    assert services.api_tokens_purge(now=later + dt.timedelta(hours=8)) == 1
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["live"]
+    assert call(live).status_code == 200
+    assert_refused(expired)
+    purges = AuditEvent.objects.filter(verb="purge_tokens").order_by("at")
+    assert [event.data["deleted"] for event in purges] == [1, 1]
+    # The story of the deleted tokens stays on the audit record.
+    assert AuditEvent.objects.filter(verb="issue_token", note="expired").exists()
+    assert AuditEvent.objects.filter(verb="revoke_token", data__key_id=revoked_key).exists()
+
+
+def test_the_beat_purges_ended_tokens_daily(settings: Any) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-tokens"]
+    assert entry == {"task": "workstyle.tasks.api_tokens_purge", "schedule": 86400.0}
+    from workstyle import tasks
+
+    assert tasks.api_tokens_purge.name == entry["task"]

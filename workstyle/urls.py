@@ -26,6 +26,7 @@ urlpatterns = [
     path("workbench/", include("supervision.urls")),
     path("captcha/", include("captcha.urls")),
     path("api/v1/", include("workstyle.api_urls")),
+    path("open311/v2/", include("complaints.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -25,3 +25,27 @@ def test_the_schema_passes_openapi_spec_validator(db: Any) -> None:
 def test_open311_stays_out_of_the_api_schema(db: Any) -> None:
     schema = APIClient().get("/api/schema/", {"format": "json"}).json()
     assert not [path for path in schema["paths"] if path.startswith("/open311/")]
+
+
+def test_the_documentation_pages_need_no_inline_script_and_no_other_host(client: Any) -> None:
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "<script>" not in html
+    assert "<style>" not in html
+    assert "https://" not in html
+    script = client.get("/api/docs/", {"script": ""})
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert b"SwaggerUIBundle(" in script.content
+
+    redoc = client.get("/api/redoc/")
+    html = redoc.content.decode()
+    assert "fonts.googleapis.com" not in html
+    assert "<script>" not in html
+    policy = redoc["Content-Security-Policy"]
+    # Only ReDoc's own page lets nonce-bearing styles apply; scripts are the portal's everywhere.
+    assert "style-src 'self' 'nonce-" in policy
+    assert "script-src 'self' 'nonce-" in policy
+    assert "'unsafe-inline'" not in policy
+    assert "'nonce-" not in client.get("/api/docs/")["Content-Security-Policy"].split("style-src")[1].split(";")[0]

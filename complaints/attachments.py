@@ -20,16 +20,20 @@ from pathlib import PurePath
 from typing import IO, Any
 
 import filetype
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from PIL import Image, ImageCms, ImageOps, JpegImagePlugin
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
 
 from complaints.models import Attachment
+from workstyle.auth import ApiTokenAuthentication
 
 MAX_SIZE = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -258,11 +262,28 @@ def download_name(original_name: str, content_type: str) -> str:
     return f"{path.stem or 'attachment'}.{extension}"
 
 
-@login_required
+def _caller(request: HttpRequest) -> Any:
+    """Who asks for a file: the holder of the API token the request carries (the API's own
+    ``Authorization: Token …``, so that an attachment's ``download_url`` works for API clients),
+    else the user of the page's session. A token that is wrong is refused, never read as no token."""
+    found = ApiTokenAuthentication().authenticate(Request(request))
+    return found[0] if found is not None else request.user
+
+
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    """Staff who may see the complaint get the file as a download; anyone else a 404."""
-    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), complaint_id=pk, pk=attachment_id)
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    """Staff who may see the complaint get the file as a download, from a page or with an API
+    token alike; anyone else a 404, and a visitor with neither the login page."""
+    try:
+        user = _caller(request)
+    except AuthenticationFailed as exc:
+        # As the API answers a bad token: JSON, 401.
+        return JsonResponse(
+            {"message": str(exc.detail), "errors": {}}, status=401, headers={"WWW-Authenticate": "Token"}
+        )
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    attachment = get_object_or_404(Attachment.objects.visible_to(user), complaint_id=pk, pk=attachment_id)
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

@@ -80,3 +80,12 @@ DUMMY_DIGEST = hash_access_key(_random_symbols())
 def access_key_matches(key: object, digest: str) -> bool:
     """Constant-time comparison of a presented key with a stored digest."""
     return hmac.compare_digest(hash_access_key(key), digest or DUMMY_DIGEST)
+
+
+PUBLIC_ID_LENGTH = 10
+
+
+def new_public_id() -> str:
+    """A complaint's public number: 10 symbols of the same alphabet (≈ 49 bits), drawn
+    independently of its tracking code and access key, so that knowing it reveals neither."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(PUBLIC_ID_LENGTH))

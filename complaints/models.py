@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from complaints import codes
 from workstyle import roles
 from workstyle.models import EventBase, ThroughParentQuerySet
 
@@ -69,6 +70,13 @@ class CategoryPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_category_display())
+
+
+def new_public_id() -> str:
+    """A complaint's public number (Open311's ``service_request_id``): random, so that it says
+    nothing of the tracking code nor of how many complaints the office receives, and not a secret:
+    anyone may list it with the complaint's category, status and dates."""
+    return codes.new_public_id()
 
 
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
@@ -135,6 +143,7 @@ class Complaint(models.Model):
         DISCIPLINE_OFFICE = 2, _("Discipline office")
 
     tracking_code = models.CharField(_("tracking code"), max_length=40, unique=True)
+    public_id = models.CharField(_("public number"), max_length=16, unique=True, default=new_public_id, editable=False)
     access_key_hash = models.CharField(_("access key (hashed)"), max_length=128)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)

@@ -72,10 +72,12 @@ class PublicComplaintCreateSerializer(serializers.Serializer[dict[str, Any]]):
     )
     accused_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     complainant_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    # No default: a default of "" would be a value the schema's own pattern and format refuse.
+    # Left out, they are absent from the validated data, and the view files "" for them.
     complainant_phone = serializers.CharField(
-        max_length=32, required=False, allow_blank=True, default="", validators=[phone_validator]
+        max_length=32, required=False, allow_blank=True, validators=[phone_validator]
     )
-    complainant_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    complainant_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     attachments = serializers.ListField(
         child=serializers.FileField(allow_empty_file=False),
         required=False,

@@ -1,0 +1,51 @@
+"""The API's own contract: the OpenAPI document at /api/schema/ is valid OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openapi_spec_validator import validate
+from rest_framework.test import APIClient
+
+
+def test_the_schema_passes_openapi_spec_validator(db: Any) -> None:
+    response = APIClient().get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    # Raises with the first error: a default that its own pattern or format refuses, a bad
+    # reference, a parameter without a schema...
+    validate(schema)
+    # The public submission's optional contacts carry no default their own rules refuse.
+    request = schema["components"]["schemas"]["PublicComplaintCreateRequest"]["properties"]
+    assert "default" not in request["complainant_phone"]
+    assert "default" not in request["complainant_email"]
+
+
+def test_open311_stays_out_of_the_api_schema(db: Any) -> None:
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    assert not [path for path in schema["paths"] if path.startswith("/open311/")]
+
+
+def test_the_documentation_pages_need_no_inline_script_and_no_other_host(client: Any) -> None:
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "<script>" not in html
+    assert "<style>" not in html
+    assert "https://" not in html
+    script = client.get("/api/docs/", {"script": ""})
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert b"SwaggerUIBundle(" in script.content
+
+    redoc = client.get("/api/redoc/")
+    html = redoc.content.decode()
+    assert "fonts.googleapis.com" not in html
+    assert "<script>" not in html
+    policy = redoc["Content-Security-Policy"]
+    # Only ReDoc's own page lets nonce-bearing styles apply; scripts are the portal's everywhere.
+    assert "style-src 'self' 'nonce-" in policy
+    assert "script-src 'self' 'nonce-" in policy
+    assert "'unsafe-inline'" not in policy
+    assert "'nonce-" not in client.get("/api/docs/")["Content-Security-Policy"].split("style-src")[1].split(";")[0]

@@ -20,3 +20,11 @@ def outbox_relay() -> dict[str, Any]:
 def ladder_sweep() -> dict[str, dict[str, int]]:
     """The escalation sweep over every kind on the deadline ladder (the beat's ``escalate-overdue``)."""
     return ladder.ladder_sweep(now=timezone.now())
+
+
+# acks_late is safe here too: each message is sent under its row lock and marked sent with it.
+@shared_task(
+    name=services.SMS_RELAY_TASK, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5
+)
+def sms_relay() -> dict[str, Any]:
+    return services.sms_relay(now=timezone.now())

@@ -128,7 +128,6 @@ COMPLAINTS = Workflow(
         "escalate": _("escalated"),
         "erase_contacts": _("contact details erased"),
         "reissue_key": _("new access key issued on a reprinted receipt"),
-        "notify_complainant": _("complainant notified"),
     },
     transitions=[
         Transition(

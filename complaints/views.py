@@ -320,7 +320,6 @@ def _render_detail(
         "identity_log": complaint_identity_log(user=user, complaint=complaint),
         "attachments": complaint.attachments.all(),
         "supplements": complaint.supplements.all(),
-        "may_print_receipt": complaint_may_intake(user),
         "extension_requests": complaint.extension_requests.select_related("requested_by", "decided_by"),
         "timeline": timeline,
         "duplicates": complaint.duplicates.visible_to(user).only("pk", "tracking_code", "title"),
@@ -381,6 +380,7 @@ def _receipt_context(request: HttpRequest, complaint: Complaint, *, access_key: 
         "complaint": complaint,
         "access_key": access_key,
         "track_address": address,
+        "may_reissue": complaint_may_intake(request.user),
         # Inline SVG: printed with the page, nothing loaded from anywhere.
         "qr_svg": mark_safe(qr.svg_inline(scale=4, omitsize=True, title=complaint.tracking_code)),  # noqa: S308
     }
@@ -418,15 +418,19 @@ def complaint_intake(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    """The printable receipt: tracking code, tracking address and its QR code. The access key is
-    kept only as its digest, so a reprint with a key issues a new one (POST), on the timeline."""
+    """The printable receipt, for whoever may see the complaint: tracking code, tracking address and
+    its QR code. The access key is kept only as its digest, so a reprint with a key issues a new one
+    (POST, the discipline office only), on the timeline."""
     complaint = _visible_complaint(request, pk)
-    if not complaint_may_intake(request.user):
-        raise Http404
     access_key = ""
     if request.method == "POST":
-        complaint, access_key = services.complaint_reissue_key(
-            actor=request.user, complaint=complaint, now=timezone.now()
-        )
+        try:
+            complaint, access_key = services.complaint_reissue_key(
+                actor=request.user, complaint=complaint, now=timezone.now()
+            )
+        except NotAllowed as exc:
+            messages.error(request, str(exc.message))
+            context = _receipt_context(request, complaint)
+            return render(request, "complaints/staff/receipt.html", context, status=exc.status_code)
         messages.warning(request, _("A new access key was issued; the old one no longer works."))
     return render(request, "complaints/staff/receipt.html", _receipt_context(request, complaint, access_key=access_key))

@@ -331,6 +331,8 @@ SPECTACULAR_SETTINGS = {
     # Several models name their choices Status / Kind: give each its own schema enum.
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "ComplaintChannelEnum": "complaints.models.Complaint.Channel",
+        "IntakeChannelEnum": "complaints.models.Complaint.STAFF_CHANNELS",
         "ExtensionRequestStatusEnum": "complaints.models.ExtensionRequest.Status",
         "IdentityAccessStatusEnum": "complaints.models.IdentityAccess.Status",
         "IdentityAccessKindEnum": "complaints.models.IdentityAccess.Kind",

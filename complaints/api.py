@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from complaints import services
 from complaints.filters import ComplaintFilter
 from complaints.models import CategoryPolicy, Complaint, IdentityAccess, IdentityView
-from complaints.permissions import complaint_may_bulk_accept
+from complaints.permissions import complaint_may_bulk_accept, complaint_may_intake
 from complaints.selectors import complaint_identity_accesses
 from complaints.serializers import (
     AcceptInputSerializer,
@@ -32,12 +32,17 @@ from complaints.serializers import (
     ComplaintSerializer,
     ExtensionInputSerializer,
     ExtensionRequestSerializer,
+    FollowUpInputSerializer,
     IdentityAccessSerializer,
     IdentitySerializer,
+    IntakeInputSerializer,
+    IntakeReceiptSerializer,
     LinkAccusedInputSerializer,
     MergeInputSerializer,
     NoteInputSerializer,
     ReasonInputSerializer,
+    RerouteInputSerializer,
+    StatementInputSerializer,
     TextInputSerializer,
 )
 from complaints.transitions import COMPLAINTS
@@ -64,9 +69,11 @@ def _transition(
     list=extend_schema(summary="Complaints the caller may see, filtered"),
     retrieve=extend_schema(summary="One complaint", responses={200: ComplaintDetailSerializer, 404: ErrorSerializer}),
 )
-class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Complaint]):
+class ComplaintViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Complaint]
+):
     """Complaints the caller may see (recusal included); the complainant's identity only with a
-    grant. Transitions: POST ``/{id}/<action>/``."""
+    grant. Transitions: POST ``/{id}/<action>/``. POST to the list records a letter, call or visit."""
 
     serializer_class = ComplaintSerializer
     permission_classes = [permissions.IsAuthenticated, IsStaffUser]
@@ -117,6 +124,24 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def _detail(self, complaint: Complaint) -> Response:
         complaint = self.get_queryset().get(pk=complaint.pk)
         return Response(ComplaintDetailSerializer(complaint, context=self._identity_context([complaint])).data)
+
+    # --- intake of letters, calls and visits ---
+
+    @extend_schema(
+        summary="Record a letter, call or visit (discipline office); answers the access key once",
+        request={"application/json": IntakeInputSerializer, "multipart/form-data": IntakeInputSerializer},
+        responses={201: IntakeReceiptSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        filters=False,
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The role first: others learn nothing from how their input would have been judged.
+        if not complaint_may_intake(request.user):
+            raise NotAllowed(_("Only the discipline office records letters, calls and visits."))
+        data = self._input(IntakeInputSerializer)
+        complaint, access_key = services.complaint_intake(actor=request.user, now=timezone.now(), **data)
+        complaint = self.get_queryset().get(pk=complaint.pk)
+        context = {**self._identity_context([complaint]), "access_key": access_key}
+        return Response(IntakeReceiptSerializer(complaint, context=context).data, status=status.HTTP_201_CREATED)
 
     # --- the timeline ---
 
@@ -224,6 +249,9 @@ add_transition_actions(
         "text": TextInputSerializer,
         "into": MergeInputSerializer,
         "cadre": LinkAccusedInputSerializer,
+        "reroute": RerouteInputSerializer,
+        "statement": StatementInputSerializer,
+        "follow_up": FollowUpInputSerializer,
     },
     # And of each output shape (``Transition.output``): the answer and its schema.
     outputs={

@@ -217,10 +217,37 @@ COMPLAINTS: list[DemoComplaint] = [
                 text="经核查，局机关中秋节前确以“加班补助”名义发放购物卡，属违规发放津贴补贴。"
                 "已责令全额清退，对主要责任人进行诫勉谈话，并在全系统通报。感谢您的监督。",
             ),
-            _s("feedback", 8, satisfied=True, comment="处理及时，满意。"),
+            _s("feedback", 8, rating="satisfied", comment="处理及时，满意。"),
         ),
         unit="jz-housing",
         complainant=("李秀英", "13870010008", "lixiuying@example.com"),
+    ),
+    # --- returned, re-routed, with material added --------------------------------------------------
+    DemoComplaint(
+        "来信反映排污企业夜间偷排",
+        C.SEWAGE,
+        "来信反映：城东工业园一家印染厂每天夜里十一点后通过雨水管向河道直排污水，河水发黑发臭，附河道照片三张。",
+        6,
+        steps=(
+            _s("accept", 5, department=HC),
+            _s("return", 4, "head", reason="排污执法属生态环境局执法监督科职责，不属本科室业务，退回改派。"),
+        ),
+        unit="jz-housing",
+        complainant=("王来信", "13870010011", ""),
+        channel=Channel.LETTER,
+    ),
+    DemoComplaint(
+        "执法监督科对餐馆罚款不开票据",
+        C.FINE_QUOTAS,
+        "生态环境局执法人员对我家餐馆油烟问题罚款五百元，只收现金，不开任何票据。",
+        12,
+        steps=(
+            _s("accept", 11, department=HC),
+            _s("reroute", 10, department=ENV, reason="所反映问题属生态环境局执法监督科，改派办理。"),
+            _s("supplement", 9, "", text="补充：罚款时间为本月三日下午，两名执法人员，其中一人戴眼镜。"),
+        ),
+        unit="jz-env",
+        complainant=("", "13870010012", "diner@example.com"),
     ),
     # --- review requested ----------------------------------------------------------------------------
     DemoComplaint(
@@ -232,7 +259,7 @@ COMPLAINTS: list[DemoComplaint] = [
             _s("accept", 58, department=HC),
             _s("assign", 57, "head", handler="JZ0422"),
             _s("reply", 20, "cadre", text="经核实，补偿款已于上月拨付至镇财政所，将在本月内发放到户。"),
-            _s("feedback", 18, satisfied=False, comment="到现在钱也没发，答复不实。"),
+            _s("feedback", 18, rating="dissatisfied", comment="到现在钱也没发，答复不实。"),
             _s("request_review", 5, reason="答复说本月内发放，但村里至今没有一户收到，请重新核查。"),
         ),
         unit="jz-qingshan",
@@ -252,7 +279,6 @@ COMPLAINTS: list[DemoComplaint] = [
             _s(
                 "reply_review",
                 25,
-                "head",
                 text="复查发现，城南安置房项目确有该公司供货，已移交市纪委进一步调查，相关副局长已按规定回避。",
             ),
         ),
@@ -269,7 +295,8 @@ COMPLAINTS: list[DemoComplaint] = [
             _s("accept", 128, department=HC),
             _s("assign", 127, "head", handler="JZ0422"),
             _s("reply", 90, "cadre", text="经查属实，已对当事人进行批评教育并责令作出书面检查，收回车辆钥匙统一管理。"),
-            _s("feedback", 88, satisfied=True, comment=""),
+            _s("feedback", 88, rating="basically_satisfied", comment=""),
+            _s("follow_up", 70, note="电话回访投诉人，表示公车已停止接送，对处理基本满意。"),
             _s("close", 55),
         ),
         unit="jz-housing",
@@ -287,7 +314,7 @@ COMPLAINTS: list[DemoComplaint] = [
                 "envhead",
                 text="经查，执法监督科不存在罚款指标，但检查频次确实过高，已规范检查计划并向企业说明情况。",
             ),
-            _s("close", 35, "envhead"),
+            _s("close", 35),
         ),
         unit="jz-env",
         complainant=("王厂长", "13870010010", ""),
@@ -387,7 +414,7 @@ def _create(demo: DemoComplaint, *, now: datetime) -> Complaint:
     )
     for step in demo.steps:
         when = at(step.days_ago)
-        actor = _user(step.actor)
+        actor = _user(step.actor) if step.actor else None  # "": the complainant himself
         args = step.args
         if step.verb == "accept":
             department = Department.objects.get(code=args["department"])
@@ -409,7 +436,7 @@ def _create(demo: DemoComplaint, *, now: datetime) -> Complaint:
             complaint = services.complaint_reply(actor=actor, complaint=complaint, text=args["text"], now=when)
         elif step.verb == "feedback":
             complaint = services.complaint_feedback(
-                complaint=complaint, satisfied=args["satisfied"], comment=args["comment"], now=when
+                complaint=complaint, rating=args["rating"], comment=args["comment"], now=when
             )
         elif step.verb == "request_review":
             complaint = services.complaint_request_review(complaint=complaint, reason=args["reason"], now=when)
@@ -420,6 +447,17 @@ def _create(demo: DemoComplaint, *, now: datetime) -> Complaint:
         elif step.verb == "merge":
             into = Complaint.objects.get(title=args["into"])
             complaint = services.complaint_merge(actor=actor, complaint=complaint, into=into, now=when)
+        elif step.verb == "reroute":
+            department = Department.objects.get(code=args["department"])
+            complaint = services.complaint_reroute(
+                actor=actor, complaint=complaint, department=department, reason=args["reason"], now=when
+            )
+        elif step.verb == "return":
+            complaint = services.complaint_return(actor=actor, complaint=complaint, reason=args["reason"], now=when)
+        elif step.verb == "follow_up":
+            complaint = services.complaint_follow_up(actor=actor, complaint=complaint, note=args["note"], now=when)
+        elif step.verb == "supplement":
+            services.complaint_supplement(complaint=complaint, text=args["text"], now=when)
         elif step.verb == "reveal":
             services.complaint_reveal_identity(actor=actor, complaint=complaint, reason=args["reason"], now=when)
         elif step.verb == "request_identity":

@@ -67,6 +67,20 @@ register_kind(
     ),
 )
 
+register_kind(
+    "complaint_overdue_office",
+    subject=_("Complaint {code}: the discipline office's answer is overdue"),
+    body=_(
+        "The deadline of complaint {code}, which the discipline office answers (a review, or a complaint "
+        "given back by its department), ended on {due}. If it is still unanswered {days} days from now, an "
+        "accountability case is opened."
+    ),
+)
+
+# The states in which the discipline office itself owes the next step: the decision on acceptance,
+# the answer to a review (never the department that replied), a complaint given back to be re-routed.
+OFFICE_OWES = (S.SUBMITTED, S.REVIEW_REQUESTED, S.RETURNED)
+
 # ``AccountabilityCase.Source.COMPLAINT_ESCALATION``, spelt out: complaints does not depend on the
 # app that keeps the cases (the ladder's case opener refuses a source it does not know).
 CASE_SOURCE = "complaint_escalation"
@@ -106,22 +120,24 @@ def _head(row: Row) -> tuple[int | None, int | None]:
 
 
 def _remind_whom(row: Row) -> Sequence[Recipient]:
-    # Before acceptance the discipline office owes the decision; afterwards the handler, else the
-    # head; the office when neither can be reached.
-    if row["status"] == S.SUBMITTED:
+    # Before acceptance, on review and after a return the discipline office owes the answer;
+    # otherwise the handler, else the head; the office when neither can be reached.
+    if row["status"] in OFFICE_OWES:
         return [OFFICE]
     return [row["handler__user"], _head(row)[1], OFFICE]
 
 
 def _escalate_whom(row: Row) -> Sequence[Recipient]:
-    # Not yet accepted (the office decides on acceptance), or nobody heads it: the office.
-    if row["status"] == S.SUBMITTED:
+    # The office owes the answer, or nobody heads it: the office.
+    if row["status"] in OFFICE_OWES:
         return [OFFICE]
     return [_head(row)[1], OFFICE]
 
 
 def _escalation_notice(row: Row) -> str:
-    return "complaint_overdue_acceptance" if row["status"] == S.SUBMITTED else "complaint_escalated"
+    if row["status"] == S.SUBMITTED:
+        return "complaint_overdue_acceptance"
+    return "complaint_overdue_office" if row["status"] in OFFICE_OWES else "complaint_escalated"
 
 
 def _recused(row: Row) -> Sequence[int | None]:

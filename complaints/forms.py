@@ -11,10 +11,11 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from cadres.models import Cadre, Department
+from cadres.models import Cadre, Department, Unit
 from complaints import codes
 from complaints.deadlines import category_policy_for
-from complaints.models import Complaint, IdentityAccess
+from complaints.models import Category, Complaint, IdentityAccess
+from complaints.public.forms import MultipleFileField, phone_validator
 
 
 class ActionForm(forms.Form):
@@ -56,6 +57,46 @@ class AcceptForm(ActionForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         return {"complaint": self.complaint, "department": self.cleaned_data["department"]}
+
+
+class RerouteForm(ActionForm):
+    """Re-route to another department, with the reason."""
+
+    department = DepartmentField(queryset=Department.objects.none(), label=_("Re-route to department"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _department_choices(self.user).exclude(  # type: ignore[attr-defined]
+            pk=self.complaint.department_id or 0
+        )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {
+            "complaint": self.complaint,
+            "department": self.cleaned_data["department"],
+            "reason": self.cleaned_data["reason"],
+        }
+
+
+class StatementForm(ActionForm):
+    """The department's statement for a review, which the discipline office answers."""
+
+    text = forms.CharField(label=_("Statement for the review"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "text": self.cleaned_data["text"]}
+
+
+class FollowUpForm(ActionForm):
+    """A follow-up call to the complainant (回访)."""
+
+    note = forms.CharField(
+        label=_("What the complainant said"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"complaint": self.complaint, "note": self.cleaned_data["note"]}
 
 
 class ReasonForm(ActionForm):
@@ -253,6 +294,39 @@ class BulkAcceptForm(forms.Form):
         self.fields["department"].queryset = _department_choices(user)  # type: ignore[attr-defined]
 
 
+class IntakeForm(forms.Form):
+    """A letter, call or visit the discipline office records (来信、来电、来访)."""
+
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[(value, label) for value, label in Complaint.Channel.choices if value in Complaint.STAFF_CHANNELS],
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received on"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("The deadlines run from this moment."),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *Category.choices])
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10_000)
+    unit = forms.ModelChoiceField(
+        label=_("Unit complained about"),
+        queryset=Unit.objects.filter(active=True).order_by("name"),
+        required=False,
+        empty_label=_("Not specified"),
+    )
+    accused_name = forms.CharField(label=_("Name of the cadre complained about"), max_length=64, required=False)
+    complainant_name = forms.CharField(label=_("Complainant's name"), max_length=64, required=False)
+    complainant_phone = forms.CharField(
+        label=_("Complainant's phone"), max_length=32, required=False, validators=[phone_validator]
+    )
+    complainant_email = forms.EmailField(label=_("Complainant's e-mail"), max_length=254, required=False)
+    attachments = MultipleFileField(label=_("Scans of the letter"), required=False)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
 # The page form of each input shape the transition table names (``Transition.input``).
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "": ConfirmForm,
@@ -265,4 +339,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "text": TextForm,
     "into": MergeForm,
     "cadre": LinkAccusedForm,
+    "reroute": RerouteForm,
+    "statement": StatementForm,
+    "follow_up": FollowUpForm,
 }

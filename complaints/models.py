@@ -115,6 +115,7 @@ class Complaint(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Not accepted")
         ASSIGNED = "assigned", _("Assigned")
+        RETURNED = "returned", _("Returned to the office")
         REPLIED = "replied", _("Replied")
         REVIEW_REQUESTED = "review_requested", _("Review requested")
         REVIEW_REPLIED = "review_replied", _("Review answered")
@@ -131,11 +132,24 @@ class Complaint(models.Model):
             Status.ACCEPTED: "reply_due_at",
             Status.ASSIGNED: "reply_due_at",
             Status.REVIEW_REQUESTED: "review_due_at",
+            # A department that gives a complaint back buys no time: the reply deadline runs on.
+            Status.RETURNED: "reply_due_at",
         }
     )
 
     # Open: someone still owes the complainant an answer.
     OPEN_STATUSES: ClassVar[tuple[str, ...]] = tuple(DEADLINES)
+
+    class Rating(models.TextChoices):
+        """The complainant's rating of the reply, in the three levels of the letters-and-visits
+        satisfaction survey."""
+
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+    # Channels by which the office itself records a complaint (a letter, a call, a visit).
+    STAFF_CHANNELS: ClassVar[tuple[str, ...]] = ("letter", "phone", "visit")
 
     class Level(models.IntegerChoices):
         HANDLER = 0, _("Handler")
@@ -203,6 +217,9 @@ class Complaint(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), db_index=True)
     accept_due_at = models.DateTimeField(_("acceptance due"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # When the present department got it (acceptance or the last re-routing): the window for
+    # giving it back runs from here, the reply deadline from acceptance.
+    routed_at = models.DateTimeField(_("routed to the department"), null=True, blank=True)
     reject_reason = models.TextField(_("reason for not accepting"), blank=True, default="")
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     reply_due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
@@ -222,7 +239,7 @@ class Complaint(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=24, choices=Rating.choices, blank=True, default="")
     feedback_comment = models.TextField(_("feedback"), blank=True, default="")
     feedback_at = models.DateTimeField(_("feedback given"), null=True, blank=True)
 
@@ -261,7 +278,9 @@ class Complaint(models.Model):
             ),
             models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="complaint_not_merged_into_itself"),
             models.CheckConstraint(
-                condition=~Q(status__in=["accepted", "assigned", "replied", "review_requested", "review_replied"])
+                condition=~Q(
+                    status__in=["accepted", "assigned", "returned", "replied", "review_requested", "review_replied"]
+                )
                 | Q(department__isnull=False, reply_due_at__isnull=False),
                 name="complaint_routed_has_department",
             ),
@@ -344,11 +363,35 @@ class ComplaintEvent(EventBase):
         indexes = [models.Index(fields=["complaint", "at"], name="complaint_event_timeline")]
 
 
+class Supplement(models.Model):
+    """Material the complainant added to an open complaint with his code and key (补充材料): a text
+    and its attachments. Kept, never changed."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="supplements")
+    text = models.TextField(_("text"))
+    at = models.DateTimeField(_("added"))
+
+    VISIBLE_THROUGH = "complaint"
+    objects = ThroughParentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("at", "id")
+        verbose_name = _("supplement")
+        verbose_name_plural = _("supplements")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.at:%Y-%m-%d %H:%M}"
+
+
 class Attachment(models.Model):
-    """A file the complainant sent: PDF, JPEG, PNG or DOCX (checked by content), stored under a
-    random name outside any public URL and served only to staff who may see the complaint."""
+    """A file the complainant sent (with the complaint or a supplement), or a scan of his letter
+    that staff recorded: PDF, JPEG, PNG or DOCX (checked by content), stored under a random name
+    outside any public URL and served only to staff who may see the complaint."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    supplement = models.ForeignKey(
+        Supplement, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)

@@ -16,6 +16,12 @@ EXTENSION_REQUESTED = "complaint_extension_requested"
 EXTENSION_APPROVED = "complaint_extension_approved"
 EXTENSION_REFUSED = "complaint_extension_refused"
 REVIEW_REQUESTED = "complaint_review_requested"
+REVIEW_STATEMENT_INVITED = "complaint_review_statement_invited"
+REVIEW_STATEMENT = "complaint_review_statement"
+DISSATISFIED = "complaint_dissatisfied"
+REROUTED_AWAY = "complaint_rerouted_away"
+RETURNED = "complaint_returned"
+SUPPLEMENTED = "complaint_supplemented"
 IDENTITY_REQUESTED = "complaint_identity_requested"
 IDENTITY_GRANTED = "complaint_identity_granted"
 IDENTITY_REFUSED = "complaint_identity_refused"
@@ -61,7 +67,46 @@ register_kind(
 register_kind(
     REVIEW_REQUESTED,
     subject=_("Review requested for complaint {code}"),
-    body=_("The complainant asked for a review of the reply to complaint {code}. The answer is due by {due}."),
+    body=_(
+        "The complainant asked for a review of the reply to complaint {code}. The discipline office answers "
+        "it by {due}."
+    ),
+)
+register_kind(
+    REVIEW_STATEMENT_INVITED,
+    subject=_("Review requested for complaint {code}"),
+    body=_(
+        "The complainant asked for a review of the reply to complaint {code}. The discipline office answers "
+        "it by {due}; you may add a statement for it."
+    ),
+)
+register_kind(
+    REVIEW_STATEMENT,
+    subject=_("Statement for the review of complaint {code}"),
+    body=_("The department that replied to complaint {code} added a statement for the review."),
+)
+register_kind(
+    DISSATISFIED,
+    subject=_("Complaint {code}: the complainant is dissatisfied with the reply"),
+    body=_("The complainant rated the reply to complaint {code} as dissatisfied."),
+)
+register_kind(
+    REROUTED_AWAY,
+    subject=_("Complaint {code} re-routed to another department"),
+    body=_("Complaint {code} was re-routed by the discipline office and is no longer your department's."),
+)
+register_kind(
+    RETURNED,
+    subject=_("Complaint {code} returned to the office"),
+    body=_(
+        "{department} gave complaint {code} back to the office as not its business. Re-route it; the reply is "
+        "still due by {due}."
+    ),
+)
+register_kind(
+    SUPPLEMENTED,
+    subject=_("Complaint {code}: the complainant added material"),
+    body=_("The complainant added material to complaint {code} ({attachments} files)."),
 )
 register_kind(
     IDENTITY_REQUESTED,

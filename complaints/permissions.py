@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+
 from cadres.models import Cadre
 from complaints.deadlines import category_policy_for
 from complaints.models import Complaint
@@ -87,6 +89,44 @@ def complaint_may_answer(user: Actor, complaint: Complaint) -> bool:
     """Reply or answer a review: the handler or the head (the discipline office when nobody in the
     line may answer)."""
     return complaint_is_handler(user, complaint) or complaint_may_assign(user, complaint)
+
+
+def complaint_gave_first_reply(user: Actor, complaint: Complaint) -> bool:
+    """Whoever answered the complaint the first time: the user who sent the reply, and the people of
+    the department that gave it (its head and handler)."""
+    user_id = getattr(user, "pk", None)
+    if user_id is not None and complaint.replied_by_id == user_id:
+        return True
+    cadre = roles.cadre_of(user)
+    if cadre is None:
+        return False
+    head = complaint_head(complaint)
+    return complaint.handler_id == cadre.pk or (head is not None and head.pk == cadre.pk)
+
+
+def complaint_is_review_body(user: Actor, complaint: Complaint) -> bool:
+    """A review is answered by the discipline office, never by whoever gave the first reply: an
+    officer who sent that reply, or who heads or handles it in the department, may not answer it."""
+    return complaint_is_discipline(user, complaint) and not complaint_gave_first_reply(user, complaint)
+
+
+def complaint_may_intake(user: Actor) -> bool:
+    """Letters, calls and visits are recorded by the discipline office, which receives them."""
+    return roles.is_discipline(user)
+
+
+def complaint_return_deadline(complaint: Complaint) -> dt.datetime | None:
+    """Until when the department may give the complaint back to the office: some days after it got
+    it (``WORKSTYLE_RETURN_DAYS``), counted as every deadline is."""
+    start = complaint.routed_at or complaint.accepted_at
+    if start is None:
+        return None
+    return due_after(start, settings.WORKSTYLE_RETURN_DAYS)
+
+
+def complaint_return_window_open(complaint: Complaint, *, now: dt.datetime) -> bool:
+    deadline = complaint_return_deadline(complaint)
+    return deadline is not None and now <= deadline
 
 
 def complaint_may_request_identity(user: Actor, complaint: Complaint) -> bool:

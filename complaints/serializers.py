@@ -9,9 +9,10 @@ from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cadres.models import Cadre, Department
+from cadres.models import Cadre, Department, Unit
 from complaints.models import (
     Attachment,
+    Category,
     CategoryPolicy,
     Complaint,
     ComplaintEvent,
@@ -69,6 +70,7 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
             "submitted_at",
             "accept_due_at",
             "accepted_at",
+            "routed_at",
             "reject_reason",
             "assigned_at",
             "reply_due_at",
@@ -78,7 +80,7 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
             "escalated_at",
             "reply_text",
             "replied_at",
-            "satisfied",
+            "rating",
             "feedback_comment",
             "feedback_at",
             "review_reason",
@@ -216,6 +218,19 @@ class ReasonInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=10_000)
 
 
+class RerouteInputSerializer(serializers.Serializer[Any]):
+    department = VisibleDepartmentField(queryset=Department.objects.all())
+    reason = serializers.CharField(max_length=10_000)
+
+
+class StatementInputSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=10_000)
+
+
+class FollowUpInputSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=5000, help_text="Who was called, and what the complainant said.")
+
+
 class AssignInputSerializer(serializers.Serializer[Any]):
     handler = VisibleCadreField(queryset=Cadre.objects.all())
 
@@ -311,3 +326,42 @@ class CategoryPolicySerializer(serializers.ModelSerializer[CategoryPolicy]):
             "review_window_days": {"min_value": 1, "max_value": 365},
             "review_reply_days": {"min_value": 1, "max_value": 365},
         }
+
+
+# --- intake of letters, calls and visits -------------------------------------------------------------
+
+
+class IntakeInputSerializer(serializers.Serializer[Any]):
+    """A complaint the discipline office received by letter, phone or in person."""
+
+    channel = serializers.ChoiceField(choices=[(c, c) for c in Complaint.STAFF_CHANNELS])
+    received_at = serializers.DateTimeField(help_text="When it was received; the deadlines run from then.")
+    category = serializers.ChoiceField(choices=Category.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10_000)
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(active=True), required=False, allow_null=True, default=None
+    )
+    accused_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    complainant_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    complainant_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    complainant_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        required=False,
+        default=list,
+        help_text="Scans of the letter (multipart only): up to 5 files, PDF, JPEG, PNG or DOCX.",
+    )
+
+
+class IntakeReceiptSerializer(ComplaintDetailSerializer):
+    """The recorded complaint, with its access key: in this answer only, never again."""
+
+    access_key = serializers.SerializerMethodField()
+
+    class Meta(ComplaintDetailSerializer.Meta):
+        fields = (*ComplaintDetailSerializer.Meta.fields, "access_key")
+        read_only_fields = tuple(name for name in fields if name not in IDENTITY_FIELDS)
+
+    def get_access_key(self, complaint: Complaint) -> str:
+        return str(self.context.get("access_key", ""))

@@ -26,7 +26,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department, Unit
@@ -44,14 +45,20 @@ from complaints.models import (
     ExtensionRequest,
     IdentityAccess,
     IdentityView,
+    Supplement,
 )
-from complaints.permissions import category_policy_may_change, complaint_head, complaint_may_bulk_accept
+from complaints.permissions import (
+    category_policy_may_change,
+    complaint_head,
+    complaint_may_bulk_accept,
+    complaint_may_intake,
+)
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
 from workstyle.deadlines import due_after
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
 from workstyle.roles import Actor
-from workstyle.services import audit_record, notification_send, notification_withdraw
+from workstyle.services import audit_record, notification_send, notification_withdraw, outbox_notice_send
 from workstyle.workflow import Step
 
 log = logging.getLogger(__name__)
@@ -133,6 +140,34 @@ def _text(value: Any, field: str, *, required: bool = True, max_length: int = MA
     return text
 
 
+def _track_address() -> str:
+    try:
+        path = reverse("complaints:track")
+    except NoReverseMatch:  # pragma: no cover - the public pages are always wired
+        path = ""
+    return f"{settings.WORKSTYLE_SITE_URL.rstrip('/')}{path}"
+
+
+def _tell_complainant(complaint: Complaint, *, now: dt.datetime) -> None:
+    """Tell the complainant, by e-mail and text message when he left an address or a number, that
+    his complaint changed: its tracking code, its new status and where to track it, nothing more —
+    never its words, never a name (a message may be read by anyone holding his phone). Through the
+    outboxes, in the transaction of the change."""
+    if not (complaint.complainant_email or complaint.complainant_phone):
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {
+            "code": complaint.tracking_code,
+            "status": str(complaint.get_status_display()),
+            "url": _track_address(),
+        }
+        subject = gettext("Your complaint %(code)s: %(status)s") % params
+        text = gettext("Complaint %(code)s is now: %(status)s. Track it with your access key at %(url)s") % params
+    outbox_notice_send(
+        email=complaint.complainant_email, phone=complaint.complainant_phone, subject=subject, text=text, now=now
+    )
+
+
 # --- submission ------------------------------------------------------------------------------------
 
 
@@ -159,11 +194,14 @@ def complaint_submit(
     complainant_phone: str = "",
     complainant_email: str = "",
     attachments: Sequence[Any] = (),
+    received_at: dt.datetime | None = None,
     now: dt.datetime,
 ) -> tuple[Complaint, str]:
     """File a complaint (the public, or staff recording a letter, call or visit). Returns the
-    complaint and its access key, which exists in plain text only in this return value."""
+    complaint and its access key, which exists in plain text only in this return value. Deadlines
+    run from ``received_at`` (a letter's day of receipt; default: now)."""
     errors: dict[str, list[Any]] = {}
+    received = received_at or now
 
     def check(field: str, value: Any, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
         try:
@@ -193,18 +231,7 @@ def complaint_submit(
         # Only staff link a cadre; the public names one, and the name is matched below.
         raise NotAllowed(_("Only staff may link the cadre complained about."))
     files = list(attachments)
-    content_types: list[str] = []
-    try:
-        attachments_rules.validate_attachment_count(files)
-    except ValidationError as exc:
-        errors["attachments"] = list(exc.messages)
-    else:
-        # Checked again here, by content, whatever the caller did: the service is the last gate.
-        for file in files:
-            try:
-                content_types.append(attachments_rules.validate_attachment(file))
-            except ValidationError as exc:
-                errors.setdefault("attachments", []).extend(exc.messages)
+    content_types = _check_files(files, errors)
     if errors:
         raise InvalidInput(_("The input is not valid."), errors=errors)
 
@@ -228,32 +255,16 @@ def complaint_submit(
                 complainant_email=complainant_email,
                 access_key_hash=codes.hash_access_key(access_key),
                 status=S.SUBMITTED,
-                submitted_at=now,
-                accept_due_at=due_after(now, policy.accept_days),
+                submitted_at=received,
+                accept_due_at=due_after(received, policy.accept_days),
             )
             if accused_cadre is not None:
                 _recuse(complaint, [accused_cadre.pk])
-            for file, content_type in zip(files, content_types, strict=True):
-                file = attachments_rules.strip_metadata(file, content_type)  # pictures without their metadata
-                attachment = Attachment(
-                    complaint=complaint,
-                    original_name=PurePath(str(getattr(file, "name", "") or "")).name[:200] or "attachment",
-                    content_type=content_type,
-                    size=file.size,
-                    uploaded_at=now,
-                )
-                file.seek(0)
-                attachment.file.save(attachments_rules.storage_name(content_type), File(file), save=False)
-                stored_files.append(attachment.file)
-                attachment.save()
-            COMPLAINTS.record(
-                complaint,
-                actor=actor,
-                verb="submit",
-                now=now,
-                to_state=S.SUBMITTED,
-                data={"channel": channel, "attachments": len(files)},
-            )
+            _store_files(complaint, files, content_types, now=now, stored=stored_files)
+            data: dict[str, Any] = {"channel": channel, "attachments": len(files)}
+            if received_at is not None:
+                data["received_at"] = received_at.isoformat()
+            COMPLAINTS.record(complaint, actor=actor, verb="submit", now=now, to_state=S.SUBMITTED, data=data)
             _notify(
                 complaint,
                 recipients=_discipline_users(),
@@ -262,24 +273,137 @@ def complaint_submit(
                 due=_due(complaint.accept_due_at),
             )
     except BaseException:
-        # Files are not transactional: remove what this failed submission wrote.
-        for stored in stored_files:
-            try:
-                stored.storage.delete(stored.name)
-            except OSError:  # pragma: no cover - best effort
-                log.warning("could not delete orphan attachment %s", stored.name, exc_info=True)
+        _remove_files(stored_files)
         raise
     return complaint, access_key
 
 
+def _check_files(files: list[Any], errors: dict[str, list[Any]]) -> list[str]:
+    """The content types of ``files``, checked by content whatever the caller did (the service is
+    the last gate); problems go to ``errors["attachments"]``."""
+    content_types: list[str] = []
+    try:
+        attachments_rules.validate_attachment_count(files)
+    except ValidationError as exc:
+        errors["attachments"] = list(exc.messages)
+        return content_types
+    for file in files:
+        try:
+            content_types.append(attachments_rules.validate_attachment(file))
+        except ValidationError as exc:
+            errors.setdefault("attachments", []).extend(exc.messages)
+    return content_types
+
+
+def _store_files(
+    complaint: Complaint,
+    files: list[Any],
+    content_types: list[str],
+    *,
+    now: dt.datetime,
+    stored: list[Any],
+    supplement: Supplement | None = None,
+) -> None:
+    for file, content_type in zip(files, content_types, strict=True):
+        file = attachments_rules.strip_metadata(file, content_type)  # pictures without their metadata
+        attachment = Attachment(
+            complaint=complaint,
+            supplement=supplement,
+            original_name=PurePath(str(getattr(file, "name", "") or "")).name[:200] or "attachment",
+            content_type=content_type,
+            size=file.size,
+            uploaded_at=now,
+        )
+        file.seek(0)
+        attachment.file.save(attachments_rules.storage_name(content_type), File(file), save=False)
+        stored.append(attachment.file)
+        attachment.save()
+
+
+def _remove_files(stored_files: list[Any]) -> None:
+    # Files are not transactional: remove what a failed change wrote.
+    for stored in stored_files:
+        try:
+            stored.storage.delete(stored.name)
+        except OSError:  # pragma: no cover - best effort
+            log.warning("could not delete orphan attachment %s", stored.name, exc_info=True)
+
+
+# How far back a letter's day of receipt may lie: an older one is a typing error, not a letter.
+INTAKE_MAX_AGE = timedelta(days=366)
+
+
+def complaint_intake(
+    *,
+    actor: Actor,
+    channel: str,
+    received_at: dt.datetime,
+    category: str,
+    title: str,
+    description: str,
+    unit: Unit | None = None,
+    accused_name: str = "",
+    accused_cadre: Cadre | None = None,
+    complainant_name: str = "",
+    complainant_phone: str = "",
+    complainant_email: str = "",
+    attachments: Sequence[Any] = (),
+    now: dt.datetime,
+) -> tuple[Complaint, str]:
+    """The discipline office records a complaint received by letter, phone or in person (来信、来电、
+    来访), with scans of the letter as attachments. Its deadlines run from the day it was received;
+    the complainant's details are hidden like any other's. Returns the complaint and its key, for
+    the receipt the office hands or reads out to the complainant."""
+    if not complaint_may_intake(actor):
+        raise NotAllowed(_("Only the discipline office records letters, calls and visits."))
+    if channel not in Complaint.STAFF_CHANNELS:
+        message = _("Choose letter, phone or visit.")
+        raise InvalidInput(message, errors={"channel": [message]})
+    if not isinstance(received_at, dt.datetime) or received_at > now or received_at < now - INTAKE_MAX_AGE:
+        message = _("Give the day it was received: not in the future, and within the last year.")
+        raise InvalidInput(message, errors={"received_at": [message]})
+    return complaint_submit(
+        actor=actor,
+        channel=channel,
+        category=category,
+        title=title,
+        description=description,
+        unit=unit,
+        accused_name=accused_name,
+        accused_cadre=accused_cadre,
+        complainant_name=complainant_name,
+        complainant_phone=complainant_phone,
+        complainant_email=complainant_email,
+        attachments=attachments,
+        received_at=received_at,
+        now=now,
+    )
+
+
+def complaint_reissue_key(*, actor: Actor, complaint: Complaint, now: dt.datetime) -> tuple[Complaint, str]:
+    """A new access key for a reprinted receipt: the first key was shown once and is stored only as
+    its digest, so a reprint replaces it (the old key stops working). Recorded in the timeline."""
+    if not complaint_may_intake(actor):
+        raise NotAllowed(_("Only the discipline office may issue a new key."))
+    key = codes.new_access_key()
+    with transaction.atomic():
+        locked = Complaint.objects.visible_to(actor).select_for_update().filter(pk=complaint.pk).first()
+        if locked is None:
+            raise NotAllowed(_("Only the discipline office may issue a new key."))
+        locked.access_key_hash = codes.hash_access_key(key)
+        locked.save(update_fields=["access_key_hash", "updated_at"])
+        COMPLAINTS.record(locked, actor=actor, verb="reissue_key", now=now)
+    return locked, key
+
+
 def _create_with_unique_code(**fields: Any) -> Complaint:
-    """Insert with a fresh tracking code; a collision (≈2^-137) only costs another try."""
-    for attempt in range(3):
+    """Insert with a fresh tracking code; a collision (rare among 2^59 codes) only costs another try."""
+    for attempt in range(5):
         try:
             with transaction.atomic():
                 return Complaint.objects.create(tracking_code=codes.new_tracking_code(), **fields)
         except IntegrityError:
-            if attempt == 2:
+            if attempt == 4:
                 raise
     raise AssertionError("unreachable")
 
@@ -309,6 +433,7 @@ def _route(step: Step, *, department: Department) -> None:
         department=department,
         responsible_head=responsible,
         accepted_at=now,
+        routed_at=now,
         reply_due_at=reply_due_at,
         # The department's clock starts now: a late acceptance was the office's delay, not its own.
         escalation_level=Complaint.Level.HANDLER,
@@ -351,6 +476,7 @@ def complaint_accept(*, actor: Actor, complaint: Complaint, department: Departme
     department = _check_department(department)
     with COMPLAINTS.step("accept", actor=actor, obj=complaint, now=now) as step:
         _route(step, department=department)
+        _tell_complainant(step.obj, now=now)
     return step.obj
 
 
@@ -379,6 +505,7 @@ def complaint_bulk_accept(
         for complaint in locked:
             with COMPLAINTS.step("accept", actor=actor, obj=complaint, now=now) as step:
                 _route(step, department=department)
+                _tell_complainant(step.obj, now=now)
             routed.append(step.obj)
     return routed
 
@@ -435,7 +562,68 @@ def complaint_reject(*, actor: Actor, complaint: Complaint, reason: str, now: dt
     reason = _text(reason, "reason")
     with COMPLAINTS.step("reject", actor=actor, obj=complaint, now=now) as step:
         step.save(reject_reason=reason, closed_at=now, note=reason)
+        _tell_complainant(step.obj, now=now)
     return step.obj
+
+
+def complaint_reroute(
+    *, actor: Actor, complaint: Complaint, department: Department, reason: str, now: dt.datetime
+) -> Complaint:
+    """The discipline office sends a routed (or returned) complaint to another department (改派),
+    with a reason. The reply stays due when it was: the deadline runs from acceptance, whoever
+    holds the complaint; the new department's head assigns a handler afresh."""
+    department = _check_department(department)
+    reason = _text(reason, "reason")
+    with COMPLAINTS.step("reroute", actor=actor, obj=complaint, now=now) as step:
+        complaint = step.obj
+        if complaint.department_id == department.pk:
+            message = _("The complaint is with this department already; choose another one.")
+            raise InvalidInput(message, errors={"department": [message]})
+        head_before = complaint_head(complaint)
+        before = [_cadre_user(head_before), _cadre_user(complaint.handler) if complaint.handler_id else None]
+        old_department = complaint.department_id
+        head = department.head
+        recused = head is not None and head.pk in complaint.recused_cadre_ids
+        responsible = None
+        if head is None or recused or not head.active:
+            responsible = _unit_head_for(department.unit, complaint.recused_cadre_ids)
+        step.save(
+            department=department,
+            responsible_head=responsible,
+            handler=None,
+            assigned_at=None,
+            routed_at=now,
+            note=reason,
+            data={"department": department.pk, "from_department": old_department},
+        )
+        if recused:
+            step.record(
+                verb="route_past",
+                data={"department": department.pk, "responsible_head": responsible.pk if responsible else None},
+            )
+        _notify(complaint, recipients=before, kind=kinds.REROUTED_AWAY, now=now)
+        _notify_routed(complaint, department=department, now=now)
+    return complaint
+
+
+def complaint_return(*, actor: Actor, complaint: Complaint, reason: str, now: dt.datetime) -> Complaint:
+    """The department gives a complaint that is not its business back to the discipline office
+    (退回), with a reason, within ``WORKSTYLE_RETURN_DAYS`` of getting it. The reply deadline keeps
+    running: a return buys nobody time."""
+    reason = _text(reason, "reason")
+    with COMPLAINTS.step("return", actor=actor, obj=complaint, now=now) as step:
+        complaint = step.obj
+        step.save(handler=None, assigned_at=None, note=reason, data={"department": complaint.department_id})
+        department = complaint.department
+        _notify(
+            complaint,
+            recipients=_discipline_users(),
+            kind=kinds.RETURNED,
+            now=now,
+            department=f"{department.unit.name} · {department.name}" if department is not None else "",
+            due=_due(complaint.reply_due_at),
+        )
+    return complaint
 
 
 def _family_ids(complaint: Complaint) -> list[int]:
@@ -671,13 +859,36 @@ def complaint_reply(*, actor: Actor, complaint: Complaint, text: str, now: dt.da
     text = _text(text, "text")
     with COMPLAINTS.step("reply", actor=actor, obj=complaint, now=now) as step:
         step.save(reply_text=text, replied_at=now, replied_by=step.user)
+        _tell_complainant(step.obj, now=now)
+    return step.obj
+
+
+def complaint_review_statement(*, actor: Actor, complaint: Complaint, text: str, now: dt.datetime) -> Complaint:
+    """The department that replied adds its statement for the review; the discipline office, which
+    answers the review, reads it in the timeline. The complainant does not."""
+    text = _text(text, "text")
+    with COMPLAINTS.step("review_statement", actor=actor, obj=complaint, now=now) as step:
+        step.record(note=text)
+        _notify(step.obj, recipients=_discipline_users(), kind=kinds.REVIEW_STATEMENT, now=now)
     return step.obj
 
 
 def complaint_reply_review(*, actor: Actor, complaint: Complaint, text: str, now: dt.datetime) -> Complaint:
+    """The discipline office answers the review — never the department or handler who gave the
+    first reply (the table's ``review_body``)."""
     text = _text(text, "text")
     with COMPLAINTS.step("reply_review", actor=actor, obj=complaint, now=now) as step:
         step.save(review_reply_text=text, review_replied_at=now)
+        _tell_complainant(step.obj, now=now)
+    return step.obj
+
+
+def complaint_follow_up(*, actor: Actor, complaint: Complaint, note: str, now: dt.datetime) -> Complaint:
+    """The discipline office records a follow-up call to the complainant (回访): who called (the
+    actor), when (now) and what the complainant said (the note)."""
+    note = _text(note, "note", max_length=5000)
+    with COMPLAINTS.step("follow_up", actor=actor, obj=complaint, now=now) as step:
+        step.record(note=note)
     return step.obj
 
 
@@ -744,15 +955,17 @@ def complaint_merge(*, actor: Actor, complaint: Complaint, into: Complaint, now:
 # --- the complainant -------------------------------------------------------------------------------
 
 
-def complaint_feedback(*, complaint: Complaint, satisfied: bool, comment: str, now: dt.datetime) -> Complaint:
-    """The complainant rates the reply, once."""
-    if not isinstance(satisfied, bool):
-        raise InvalidInput(_("Say whether you are satisfied."), errors={"satisfied": [_("This field is required.")]})
+def complaint_feedback(*, complaint: Complaint, rating: str, comment: str, now: dt.datetime) -> Complaint:
+    """The complainant rates the reply, once, in three levels; the discipline office hears of a
+    dissatisfied one."""
+    if rating not in Complaint.Rating.values:
+        message = _("Choose satisfied, basically satisfied or dissatisfied.")
+        raise InvalidInput(message, errors={"rating": [message]})
     comment = _text(comment, "comment", required=False, max_length=2000)
     with COMPLAINTS.step("feedback", actor=None, obj=complaint, now=now) as step:
-        step.save(
-            satisfied=satisfied, feedback_comment=comment, feedback_at=now, note=comment, data={"satisfied": satisfied}
-        )
+        step.save(rating=rating, feedback_comment=comment, feedback_at=now, note=comment, data={"rating": rating})
+        if rating == Complaint.Rating.DISSATISFIED:
+            _notify(step.obj, recipients=_discipline_users(), kind=kinds.DISSATISFIED, now=now)
     return step.obj
 
 
@@ -773,14 +986,50 @@ def complaint_request_review(*, complaint: Complaint, reason: str, now: dt.datet
             reminded_for=None,
             note=reason,
         )
+        # The review is the office's to answer; the department that replied may add a statement.
+        office = _discipline_users()
+        _notify(complaint, recipients=office, kind=kinds.REVIEW_REQUESTED, now=now, due=_due(complaint.review_due_at))
+        line = [user for user in _line_users(complaint) if user not in office]
         _notify(
-            complaint,
-            recipients=_line_users(complaint),
-            kind=kinds.REVIEW_REQUESTED,
-            now=now,
-            due=_due(complaint.review_due_at),
+            complaint, recipients=line, kind=kinds.REVIEW_STATEMENT_INVITED, now=now, due=_due(complaint.review_due_at)
         )
     return complaint
+
+
+def complaint_supplement(
+    *, complaint: Complaint, text: str, attachments: Sequence[Any] = (), now: dt.datetime
+) -> Supplement:
+    """The complainant adds material (补充材料) to a complaint that is still open, with his code and
+    key: a text and attachments. It joins the timeline, and whoever handles the complaint now is
+    told (the discipline office while it decides, or answers a review or a return)."""
+    errors: dict[str, list[Any]] = {}
+    try:
+        text = _text(text, "text", max_length=5000)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    files = list(attachments)
+    content_types = _check_files(files, errors)
+    if errors:
+        raise InvalidInput(_("The input is not valid."), errors=errors)
+    stored: list[Any] = []
+    try:
+        with COMPLAINTS.step("supplement", actor=None, obj=complaint, now=now) as step:
+            complaint = step.obj
+            supplement = Supplement.objects.create(complaint=complaint, text=text, at=now)
+            _store_files(complaint, files, content_types, now=now, stored=stored, supplement=supplement)
+            step.record(note=text, data={"supplement": supplement.pk, "attachments": len(files)})
+            office_owes = complaint.status in (S.SUBMITTED, S.RETURNED, S.REVIEW_REQUESTED)
+            _notify(
+                complaint,
+                recipients=_discipline_users() if office_owes else _line_users(complaint),
+                kind=kinds.SUPPLEMENTED,
+                now=now,
+                attachments=len(files),
+            )
+    except BaseException:
+        _remove_files(stored)
+        raise
+    return supplement
 
 
 # --- the complainant's identity --------------------------------------------------------------------

@@ -26,6 +26,10 @@ HANDLER = Who("handler", p.complaint_is_handler, describe="its handler")
 OFFICE_IN_CHARGE = Who(
     "office_in_charge", p.complaint_is_office_in_charge, describe="the discipline office when nobody in the line may"
 )
+# The body that answers a review: the discipline office, never whoever gave the first reply.
+REVIEW_BODY = Who(
+    "review_body", p.complaint_is_review_body, describe="the discipline office, not whoever gave the first reply"
+)
 STAFF_WORKING_IT = Who("staff_working_it", p.complaint_may_request_identity, describe="staff who work the complaint")
 COMPLAINANT = Who("complainant", p.complainant, staff=False)
 SYSTEM = Who("system", lambda actor, _complaint: actor is None, staff=False)
@@ -87,6 +91,11 @@ REVIEW_WINDOW_OPEN = Guard(
     lambda c, actor, now: p.complaint_review_window_open(c, now=now),
     _("A review can no longer be asked for this complaint."),
 )
+RETURN_WINDOW_OPEN = Guard(
+    "return_window_open",
+    lambda c, actor, now: p.complaint_return_window_open(c, now=now),
+    _("The time to give this complaint back to the office has passed."),
+)
 # Staff close an answered complaint when they judge it done; the system only once the complainant's
 # window for a review has passed.
 SYSTEM_AFTER_REVIEW_WINDOW = Guard(
@@ -98,6 +107,10 @@ SYSTEM_AFTER_REVIEW_WINDOW = Guard(
 ANSWERED = (S.REPLIED, S.REVIEW_REPLIED)
 ROUTED = (S.ACCEPTED, S.ASSIGNED)
 ANY = tuple(S.values)
+# A reply was given: the complainant may be called back (回访).
+AFTER_REPLY = (S.REPLIED, S.REVIEW_REQUESTED, S.REVIEW_REPLIED, S.CLOSED)
+# Someone still owes the complainant something, or may: he may add material.
+NOT_FINISHED = (S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.RETURNED, S.REPLIED, S.REVIEW_REQUESTED, S.REVIEW_REPLIED)
 
 # --- the table ---------------------------------------------------------------------------------------
 
@@ -114,6 +127,7 @@ COMPLAINTS = Workflow(
         "remind": _("deadline reminder sent"),
         "escalate": _("escalated"),
         "erase_contacts": _("contact details erased"),
+        "reissue_key": _("new access key issued on a reprinted receipt"),
     },
     transitions=[
         Transition(
@@ -129,7 +143,7 @@ COMPLAINTS = Workflow(
         ),
         Transition(
             "reject",
-            (S.SUBMITTED,),
+            (S.SUBMITTED, S.RETURNED),
             S.REJECTED,
             DISCIPLINE,
             danger=True,
@@ -149,6 +163,33 @@ COMPLAINTS = Workflow(
             input="handler",
             done=_("Complaint %(code)s assigned."),
             denied=_("Only the head who answers for it may assign it."),
+        ),
+        Transition(
+            "reroute",
+            (*ROUTED, S.RETURNED),
+            S.ACCEPTED,
+            DISCIPLINE,
+            help=_("The reply stays due when it was: the deadline runs from acceptance."),
+            label=_("Re-route"),
+            event_label=_("re-routed to another department"),
+            input="reroute",
+            done=_("Complaint %(code)s re-routed."),
+            denied=_("Only the discipline office may do this."),
+        ),
+        Transition(
+            "return",
+            ROUTED,
+            S.RETURNED,
+            HEAD,
+            guards=(RETURN_WINDOW_OPEN,),
+            danger=True,
+            help=_("For a complaint that is not your department's business; the deadline keeps running."),
+            label=_("Return to the office"),
+            event_label=_("returned to the office"),
+            input="reason",
+            done=_("Complaint %(code)s returned to the discipline office."),
+            denied=_("Only the head who answers for it may give it back."),
+            refused=_("Only a complaint routed to your department can be given back."),
         ),
         Transition(
             "request_extension",
@@ -201,30 +242,57 @@ COMPLAINTS = Workflow(
             denied=_("Only its handler or head may answer the complaint."),
         ),
         Transition(
+            "review_statement",
+            (S.REVIEW_REQUESTED,),
+            None,
+            HANDLER | HEAD,
+            help=_("The discipline office answers the review; your statement goes to it, not to the complainant."),
+            label=_("Add a statement for the review"),
+            event_label=_("statement for the review added"),
+            input="statement",
+            done=_("Statement for the review of complaint %(code)s added."),
+            denied=_("Only the department that replied may add a statement."),
+        ),
+        Transition(
             "reply_review",
             (S.REVIEW_REQUESTED,),
             S.REVIEW_REPLIED,
-            HANDLER | HEAD | OFFICE_IN_CHARGE,
+            REVIEW_BODY,
             label=_("Send the answer to the review"),
             event_label=_("review answered"),
             input="text",
             done=_("Review of complaint %(code)s answered."),
-            denied=_("Only its handler or head may answer the review."),
+            denied=_(
+                "The review is answered by the discipline office, never by the department or handler who gave "
+                "the first reply."
+            ),
         ),
         Transition(
             "close",
             ANSWERED,
             S.CLOSED,
-            DISCIPLINE | HEAD | SYSTEM,
+            DISCIPLINE | SYSTEM,
             guards=(SYSTEM_AFTER_REVIEW_WINDOW,),
             label=_("Close the complaint"),
             event_label=_("closed"),
             done=_("Complaint %(code)s closed."),
-            denied=_("Only the discipline office or the head may close the complaint."),
+            denied=_("Only the discipline office may close the complaint."),
+        ),
+        Transition(
+            "follow_up",
+            AFTER_REPLY,
+            None,
+            DISCIPLINE,
+            help=_("Who called, when, and what the complainant said."),
+            label=_("Record a follow-up call"),
+            event_label=_("follow-up call recorded"),
+            input="follow_up",
+            done=_("Follow-up call on complaint %(code)s recorded."),
+            denied=_("Only the discipline office may do this."),
         ),
         Transition(
             "merge",
-            (S.SUBMITTED, *ROUTED),
+            (S.SUBMITTED, *ROUTED, S.RETURNED),
             S.WITHDRAWN,
             DISCIPLINE,
             label=_("Merge as a duplicate"),
@@ -328,6 +396,16 @@ COMPLAINTS = Workflow(
             event_label=_("review requested"),
             input="reason",
             refused=_("A review can no longer be asked for this complaint."),
+        ),
+        Transition(
+            "supplement",
+            NOT_FINISHED,
+            None,
+            COMPLAINANT,
+            label=_("Add material"),
+            event_label=_("complainant added material"),
+            input="supplement",
+            refused=_("Material can only be added to a complaint that is still open."),
         ),
     ],
 )

@@ -8,22 +8,28 @@ their labels and messages come from the transition table (``complaints.transitio
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+import segno
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import forms as cf
 from complaints import services
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, ExtensionRequest, IdentityAccess, IdentityView
-from complaints.permissions import complaint_may_bulk_accept
+from complaints.permissions import complaint_may_bulk_accept, complaint_may_intake
 from complaints.selectors import (
     complaint_allowed_actions,
     complaint_due_expression,
@@ -33,6 +39,7 @@ from complaints.selectors import (
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
 from workstyle.errors import DomainError, NotAllowed
+from workstyle.forms import form_add_domain_error
 from workstyle.http import safe_next
 from workstyle.links import related_links
 from workstyle.views import staff_required
@@ -141,6 +148,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "sort_next": {key: (f"-{key}" if sort == key else key) for key in SORTS},
             "bulk_form": cf.BulkAcceptForm(user=request.user) if may_bulk_accept else None,
+            "may_intake": complaint_may_intake(request.user),
             "next_url": request.get_full_path(),
             "quick_filters": {key: request.GET[key] for key in QUICK_FILTERS if request.GET.get(key)},
             "now": now,
@@ -311,6 +319,7 @@ def _render_detail(
         "own_identity_requests": own_identity_requests,
         "identity_log": complaint_identity_log(user=user, complaint=complaint),
         "attachments": complaint.attachments.all(),
+        "supplements": complaint.supplements.all(),
         "extension_requests": complaint.extension_requests.select_related("requested_by", "decided_by"),
         "timeline": timeline,
         "duplicates": complaint.duplicates.visible_to(user).only("pk", "tracking_code", "title"),
@@ -358,3 +367,70 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if Complaint.objects.visible_to(request.user).filter(pk=pk).exists():
         return redirect("complaints:detail", pk=pk)
     return redirect("complaints:queue")
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters, calls and visits, and their receipts
+
+
+def _receipt_context(request: HttpRequest, complaint: Complaint, *, access_key: str = "") -> dict[str, Any]:
+    address = f"{settings.WORKSTYLE_SITE_URL.rstrip('/')}{reverse('complaints:track')}"
+    qr = segno.make(f"{address}?{urlencode({'code': complaint.tracking_code})}", error="m")
+    return {
+        "complaint": complaint,
+        "access_key": access_key,
+        "track_address": address,
+        "may_reissue": complaint_may_intake(request.user),
+        # Inline SVG: printed with the page, nothing loaded from anywhere.
+        "qr_svg": mark_safe(qr.svg_inline(scale=4, omitsize=True, title=complaint.tracking_code)),  # noqa: S308
+    }
+
+
+@staff_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def complaint_intake(request: HttpRequest) -> HttpResponse:
+    """The discipline office records a letter, call or visit; the answer is the receipt, with the
+    access key shown this once."""
+    if not complaint_may_intake(request.user):
+        raise PermissionDenied
+    form = cf.IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint, access_key = services.complaint_intake(
+                actor=request.user, now=timezone.now(), **form.service_kwargs()
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Complaint %(code)s recorded.") % {"code": complaint.tracking_code})
+            return render(
+                request, "complaints/staff/receipt.html", _receipt_context(request, complaint, access_key=access_key)
+            )
+    elif request.method == "POST":
+        messages.error(request, _("The form has errors; please correct them."))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "complaints/staff/intake.html", {"form": form}, status=status)
+
+
+@staff_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable receipt, for whoever may see the complaint: tracking code, tracking address and
+    its QR code. The access key is kept only as its digest, so a reprint with a key issues a new one
+    (POST, the discipline office only), on the timeline."""
+    complaint = _visible_complaint(request, pk)
+    access_key = ""
+    if request.method == "POST":
+        try:
+            complaint, access_key = services.complaint_reissue_key(
+                actor=request.user, complaint=complaint, now=timezone.now()
+            )
+        except NotAllowed as exc:
+            messages.error(request, str(exc.message))
+            context = _receipt_context(request, complaint)
+            return render(request, "complaints/staff/receipt.html", context, status=exc.status_code)
+        messages.warning(request, _("A new access key was issued; the old one no longer works."))
+    return render(request, "complaints/staff/receipt.html", _receipt_context(request, complaint, access_key=access_key))

@@ -205,6 +205,42 @@ class OutboxEmail(models.Model):
         return f"<outbox-{self.pk}@workstyle>"
 
 
+class OutboxSms(models.Model):
+    """A text message waiting to be sent through the gateway ``SMS_URL`` names, written in the
+    transaction of the change that caused it, sent by a relay with retries like ``OutboxEmail``.
+    Its text carries a tracking code, a status and an address, never a complaint's words or a name."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    to = models.CharField(pgettext_lazy("sms", "to"), max_length=32)
+    text = models.CharField(_("text"), max_length=500)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = AdminOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+        verbose_name = _("outgoing text message")
+        verbose_name_plural = _("outgoing text messages")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_sms_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="outbox_sms_sent_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.text[:40]}"
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def visible_to(self, user: Any) -> ApiTokenQuerySet:
         """A token is its holder's: he lists and revokes his own, nobody else's."""

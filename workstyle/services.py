@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from workstyle.errors import InvalidInput, NotAllowed
-from workstyle.models import ApiToken, AuditEvent, Notification, OutboxEmail, is_administrator
+from workstyle.models import ApiToken, AuditEvent, Notification, OutboxEmail, OutboxSms, is_administrator
 from workstyle.notifications import render_body, render_title
 from workstyle.tokens import token_digest, token_generate, token_key_id
 
@@ -247,16 +247,42 @@ def notification_send_many(
 
 # The relay's task, named rather than imported: the task calls this module, not the other way round.
 OUTBOX_RELAY_TASK = "workstyle.tasks.outbox_relay"
+SMS_RELAY_TASK = "workstyle.tasks.sms_relay"
 
 
-def _wake_relay() -> None:
+def outbox_notice_send(*, email: str, phone: str, subject: str, text: str, now: datetime) -> tuple[int, int]:
+    """A notice to someone without an account (a complainant): an e-mail to ``email`` and a text
+    message to ``phone``, whichever is given, through the outboxes with their retries. Call it
+    inside the transaction of the change; the caller keeps names and a complaint's words out of
+    ``subject`` and ``text``. Returns how many (e-mails, messages) were queued."""
+    emails = messages = 0
+    with transaction.atomic():
+        if email:
+            OutboxEmail.objects.create(
+                to=email,
+                language=settings.LANGUAGE_CODE,
+                subject=" ".join(subject.split())[:300],
+                body=text,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            transaction.on_commit(_wake_relay)
+            emails = 1
+        if phone:
+            OutboxSms.objects.create(to=phone[:32], text=text[:500], next_attempt_at=now, created_at=now)
+            transaction.on_commit(lambda: _wake_relay(SMS_RELAY_TASK))
+            messages = 1
+    return emails, messages
+
+
+def _wake_relay(task: str = OUTBOX_RELAY_TASK) -> None:
     from workstyle.celery import app, quick_connection
 
     try:
         # One try on a connection of its own: with the pool's defaults kombu retries a broker that
         # is down for seconds, and a hung one would hold the request. The beat's schedule catches up.
         with quick_connection() as conn:
-            app.send_task(OUTBOX_RELAY_TASK, retry=False, connection=conn)
+            app.send_task(task, retry=False, connection=conn)
     except Exception as exc:  # the broker is unreachable; the e-mail waits in the outbox
         log.warning("broker unreachable (%s); the outbox relay will run on its schedule", exc)
 
@@ -363,6 +389,46 @@ def outbox_relay(*, now: datetime, batch: int = 100) -> dict[str, int]:
             mailer.close()
         except Exception as exc:  # the e-mails are sent and recorded; a failed QUIT changes nothing
             log.warning("closing the mail server connection failed: %s", exc)
+    return counts
+
+
+def sms_relay(*, now: datetime, batch: int = 100) -> dict[str, int]:
+    """Send due text messages through the ``SMS_URL`` backend, each under its own row lock and
+    marked sent in the same transaction (as ``outbox_relay``): concurrent relays skip it, a retried
+    task never sends it again, a failure is tried again later with a growing pause."""
+    from workstyle.sms import sms_backend
+
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    due = list(
+        OutboxSms.objects.filter(status=OutboxSms.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("id")
+        .values_list("id", flat=True)[:batch]
+    )
+    if not due:
+        return counts
+    backend = sms_backend()
+    for pk in due:
+        with transaction.atomic():
+            row = OutboxSms.objects.select_for_update(skip_locked=True).filter(pk=pk, status="pending").first()
+            if row is None:
+                continue
+            row.attempts += 1
+            try:
+                backend.send(to=row.to, text=row.text)
+            except Exception as exc:  # any gateway failure: try again later
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                row.next_attempt_at = now + _backoff(row.attempts)
+                if row.attempts >= settings.WORKSTYLE_OUTBOX_MAX_ATTEMPTS:
+                    row.status = OutboxSms.Status.FAILED
+                    counts["failed"] += 1
+                else:
+                    counts["retry"] += 1
+                row.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+            else:
+                row.status = OutboxSms.Status.SENT
+                row.sent_at = now
+                row.save(update_fields=["status", "sent_at", "attempts"])
+                counts["sent"] += 1
     return counts
 
 

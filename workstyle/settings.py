@@ -224,6 +224,12 @@ DEFAULT_FROM_EMAIL = env.text("DJANGO_DEFAULT_FROM_EMAIL", "workstyle@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
 
+# --- text messages to complainants ------------------------------------------------------------
+# console:// (the log), file:///folder (one file per message), or the city's HTTP gateway as a URL
+# template: https://gateway/send?to={to}&text={text} ({to} and {text} are filled in, URL-encoded).
+SMS_URL = env.url("SMS_URL", {"console", "file", "http", "https"}, "console://")
+WORKSTYLE_SMS_SECONDS = env.number("WORKSTYLE_SMS_SECONDS", 60, minimum=5)
+
 # --- security ---------------------------------------------------------------------------------
 SECURE = env.flag("WORKSTYLE_SECURE", not DEBUG and not TESTING)
 SECURE_SSL_REDIRECT = SECURE
@@ -328,6 +334,8 @@ SPECTACULAR_SETTINGS = {
     # Several models name their choices Status / Kind: give each its own schema enum.
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "ComplaintChannelEnum": "complaints.models.Complaint.Channel",
+        "IntakeChannelEnum": "complaints.models.Complaint.STAFF_CHANNELS",
         "ExtensionRequestStatusEnum": "complaints.models.ExtensionRequest.Status",
         "IdentityAccessStatusEnum": "complaints.models.IdentityAccess.Status",
         "IdentityAccessKindEnum": "complaints.models.IdentityAccess.Kind",
@@ -346,6 +354,9 @@ WORKSTYLE_ESCALATION_DAYS = env.number("WORKSTYLE_ESCALATION_DAYS", 7, minimum=1
 WORKSTYLE_SWEEP_SECONDS = env.number("WORKSTYLE_SWEEP_SECONDS", 300, minimum=10)
 WORKSTYLE_OUTBOX_SECONDS = env.number("WORKSTYLE_OUTBOX_SECONDS", 60, minimum=5)
 WORKSTYLE_RETENTION_DAYS = env.number("WORKSTYLE_RETENTION_DAYS", 365, minimum=1)
+# A department may give a complaint that is not its business back to the office within this many
+# days of getting it.
+WORKSTYLE_RETURN_DAYS = env.number("WORKSTYLE_RETURN_DAYS", 3, minimum=1)
 # A reveal or a granted request shows the complainant's identity for this long; then it is asked again.
 WORKSTYLE_IDENTITY_ACCESS_HOURS = env.number("WORKSTYLE_IDENTITY_ACCESS_HOURS", 8, minimum=1)
 WORKSTYLE_OUTBOX_MAX_ATTEMPTS = env.number("WORKSTYLE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
@@ -357,6 +368,7 @@ WORKSTYLE_DEMO_PASSWORD = env.text("DEMO_PASSWORD", "workstyle-demo")
 # Static schedule: one beat, no database scheduler (duplicate runs were reported with one).
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "workstyle.tasks.outbox_relay", "schedule": float(WORKSTYLE_OUTBOX_SECONDS)},
+    "sms-relay": {"task": "workstyle.tasks.sms_relay", "schedule": float(WORKSTYLE_SMS_SECONDS)},
     # Every kind on the deadline ladder (complaints and whatever else registers).
     "escalate-overdue": {"task": "workstyle.tasks.ladder_sweep", "schedule": float(WORKSTYLE_SWEEP_SECONDS)},
     "erase-contacts": {"task": "complaints.tasks.erase_expired_contacts", "schedule": 3600.0},

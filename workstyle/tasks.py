@@ -26,3 +26,11 @@ def ladder_sweep() -> dict[str, dict[str, int]]:
 def api_tokens_purge() -> int:
     """The daily purge of ended API tokens (the beat's ``purge-tokens``)."""
     return services.api_tokens_purge(now=timezone.now())
+
+
+# acks_late is safe here too: each message is sent under its row lock and marked sent with it.
+@shared_task(
+    name=services.SMS_RELAY_TASK, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5
+)
+def sms_relay() -> dict[str, Any]:
+    return services.sms_relay(now=timezone.now())

@@ -31,10 +31,12 @@ from complaints.public.serializers import (
     PublicReceiptSerializer,
     PublicUnitSerializer,
     ReviewSerializer,
+    SupplementSerializer,
     category_rows,
     public_facts,
 )
 from complaints.public.views import not_found_message
+from workstyle.errors import TransitionError
 from workstyle.parsers import JSONParser as BoundedJSONParser
 
 ACCESS_KEY_HEADER = "X-Access-Key"
@@ -165,7 +167,7 @@ class PublicFeedbackView(PublicAPIView):
         serializer.is_valid(raise_exception=True)
         complaint = services.complaint_feedback(
             complaint=complaint,
-            satisfied=serializer.validated_data["satisfied"],
+            rating=serializer.validated_data["rating"],
             comment=serializer.validated_data["comment"],
             now=timezone.now(),
         )
@@ -191,6 +193,42 @@ class PublicReviewView(PublicAPIView):
             complaint=complaint, reason=serializer.validated_data["reason"], now=timezone.now()
         )
         return Response(_facts(complaint))
+
+
+class PublicSupplementView(PublicAPIView):
+    parser_classes = [BoundedJSONParser, parsers.MultiPartParser, parsers.FormParser]
+
+    @extend_schema(
+        operation_id="public_complaint_supplement",
+        summary="Add material to an open complaint",
+        description=(
+            "A text, and attachments as multipart/form-data (field `attachments`, repeated). A closed "
+            "complaint gets the same answer as an unknown code."
+        ),
+        parameters=[TRACKING_CODE_PARAMETER, ACCESS_KEY_PARAMETER],
+        request={"application/json": SupplementSerializer, "multipart/form-data": SupplementSerializer},
+        responses={201: PublicComplaintSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+        auth=[],
+        tags=["public"],
+    )
+    def post(self, request: Request, tracking_code: str) -> Response:
+        complaint = _complaint_for(request, tracking_code)
+        if not selectors.complaint_public_actions(complaint, now=timezone.now())["supplement"]:
+            # Nothing more can be added: the answer says no more than an unknown code would.
+            raise NotFound(not_found_message())
+        serializer = SupplementSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.complaint_supplement(
+                complaint=complaint,
+                text=serializer.validated_data["text"],
+                attachments=serializer.validated_data.get("attachments") or (),
+                now=timezone.now(),
+            )
+        except TransitionError:
+            raise NotFound(not_found_message()) from None  # closed in the meantime
+        complaint.refresh_from_db()
+        return Response(_facts(complaint), status=status.HTTP_201_CREATED)
 
 
 class PublicCategoryListView(PublicAPIView):

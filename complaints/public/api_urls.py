@@ -21,6 +21,11 @@ urlpatterns = [
         api.PublicReviewView.as_view(),
         name="public-complaint-review",
     ),
+    path(
+        "complaints/<str:tracking_code>/supplements/",
+        api.PublicSupplementView.as_view(),
+        name="public-complaint-supplements",
+    ),
     path("categories/", api.PublicCategoryListView.as_view(), name="public-category-list"),
     path("units/", api.PublicUnitListView.as_view(), name="public-unit-list"),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Unit
 from complaints.attachments import ACCEPT, MAX_FILES, MAX_SIZE, validate_attachment, validate_attachment_count
-from complaints.models import Category
+from complaints.models import Category, Complaint
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10000
@@ -165,15 +165,23 @@ class TrackForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    satisfied = forms.TypedChoiceField(
-        label=_("Are you satisfied with the reply?"),
-        choices=[("yes", _("Yes, satisfied")), ("no", _("No, not satisfied"))],
-        coerce=lambda value: value == "yes",
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you with the reply?"),
+        choices=Complaint.Rating.choices,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
         label=_("Comment"), max_length=FEEDBACK_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class SupplementForm(forms.Form):
+    """Material the complainant adds to his open complaint."""
+
+    text = forms.CharField(
+        label=_("What would you like to add?"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
 
 
 class ReviewForm(forms.Form):

@@ -43,11 +43,17 @@ def public_facts(complaint: Complaint, *, now: dt.datetime) -> dict[str, Any]:
         "extension_days": complaint.extension_days if complaint.extended else 0,
         "reply": complaint.reply_text if complaint.replied_at is not None else "",
         "replied_at": complaint.replied_at,
-        "satisfied": complaint.satisfied,
+        "rating": complaint.rating or None,
+        "rating_label": complaint.get_rating_display() if complaint.rating else "",
         "feedback_comment": complaint.feedback_comment,
         "feedback_at": complaint.feedback_at,
         "can_give_feedback": may["feedback"],
         "can_request_review": may["request_review"],
+        "can_add_material": may["supplement"],
+        "supplements": [
+            {"text": supplement.text, "at": supplement.at, "attachments": supplement.attachments.count()}
+            for supplement in complaint.supplements.all()
+        ],
         "review_deadline": complaint_review_deadline(complaint),
         "review_reason": complaint.review_reason,
         "review_requested_at": complaint.review_requested_at,
@@ -108,6 +114,12 @@ class PublicReceiptSerializer(serializers.Serializer[dict[str, Any]]):
     accept_due_at = serializers.DateTimeField()
 
 
+class PublicSupplementSerializer(serializers.Serializer[dict[str, Any]]):
+    text = serializers.CharField()
+    at = serializers.DateTimeField()
+    attachments = serializers.IntegerField(help_text=_("How many files came with it."))
+
+
 class PublicComplaintSerializer(serializers.Serializer[dict[str, Any]]):
     """Built from ``public_facts``."""
 
@@ -127,10 +139,12 @@ class PublicComplaintSerializer(serializers.Serializer[dict[str, Any]]):
     extension_days = serializers.IntegerField()
     reply = serializers.CharField()
     replied_at = serializers.DateTimeField(allow_null=True)
-    satisfied = serializers.BooleanField(allow_null=True)
+    rating = serializers.ChoiceField(choices=Complaint.Rating.choices, allow_null=True)
     feedback_at = serializers.DateTimeField(allow_null=True)
     can_give_feedback = serializers.BooleanField()
     can_request_review = serializers.BooleanField()
+    can_add_material = serializers.BooleanField()
+    supplements = PublicSupplementSerializer(many=True, help_text=_("Material the complainant added."))
     review_deadline = serializers.DateTimeField(allow_null=True)
     review_requested_at = serializers.DateTimeField(allow_null=True)
     review_due_at = serializers.DateTimeField(allow_null=True)
@@ -141,8 +155,18 @@ class PublicComplaintSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class FeedbackSerializer(serializers.Serializer[dict[str, Any]]):
-    satisfied = serializers.BooleanField()
+    rating = serializers.ChoiceField(choices=Complaint.Rating.choices)
     comment = serializers.CharField(max_length=FEEDBACK_MAX, required=False, allow_blank=True, default="")
+
+
+class SupplementSerializer(serializers.Serializer[dict[str, Any]]):
+    text = serializers.CharField(max_length=COMMENT_MAX)
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        required=False,
+        default=list,
+        help_text=_("Up to 5 files (multipart only), each at most 10 MB: PDF, JPEG, PNG or DOCX."),
+    )
 
 
 class ReviewSerializer(serializers.Serializer[dict[str, Any]]):

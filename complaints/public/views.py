@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from complaints import codes, selectors, services
 from complaints.models import Complaint
-from complaints.public.forms import ComplaintForm, FeedbackForm, ReviewForm, TrackForm
+from complaints.public.forms import ComplaintForm, FeedbackForm, ReviewForm, SupplementForm, TrackForm
 from complaints.public.ratelimit import ratelimit_hit
 from complaints.public.serializers import public_facts
 from workstyle.errors import DomainError
@@ -136,6 +136,8 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
             return _feedback(request, complaint)
         if action == "review":
             return _review(request, complaint)
+        if action == "supplement":
+            return _supplement(request, complaint)
         return redirect("complaints:track")
     if complaint is None:
         return render(request, "complaints/public/track.html", {"form": TrackForm()})
@@ -171,7 +173,7 @@ def _feedback(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     try:
         services.complaint_feedback(
             complaint=complaint,
-            satisfied=form.cleaned_data["satisfied"],
+            rating=form.cleaned_data["rating"],
             comment=form.cleaned_data["comment"],
             now=timezone.now(),
         )
@@ -195,16 +197,36 @@ def _review(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     return redirect("complaints:track")
 
 
+def _supplement(request: HttpRequest, complaint: Complaint) -> HttpResponse:
+    form = SupplementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_tracked(request, complaint, supplement_form=form)
+    try:
+        services.complaint_supplement(
+            complaint=complaint,
+            text=form.cleaned_data["text"],
+            attachments=form.cleaned_data["attachments"],
+            now=timezone.now(),
+        )
+    except DomainError as exc:
+        form_add_domain_error(form, exc)
+        return _render_tracked(request, complaint, supplement_form=form)
+    messages.success(request, _("Your material has been added to the complaint."))
+    return redirect("complaints:track")
+
+
 def _render_tracked(
     request: HttpRequest,
     complaint: Complaint,
     *,
     feedback_form: FeedbackForm | None = None,
     review_form: ReviewForm | None = None,
+    supplement_form: SupplementForm | None = None,
 ) -> HttpResponse:
     context = {
         "complaint": public_facts(complaint, now=timezone.now()),
         "feedback_form": feedback_form or FeedbackForm(),
         "review_form": review_form or ReviewForm(),
+        "supplement_form": supplement_form or SupplementForm(),
     }
     return render(request, "complaints/public/tracked.html", context)

@@ -81,12 +81,12 @@ def test_a_citizen_files_tracks_and_rates_a_complaint(
     expect(page.locator("body")).not_to_contain_text(org.cadre.name)
 
     rate = page.locator("#rate form")
-    rate.locator("input[name=satisfied][value=yes]").check()
+    rate.locator("input[name=rating][value=satisfied]").check()
     rate.locator("textarea[name=comment]").fill("处理及时，已退款。")
     rate.locator("button[type=submit]").click()
     expect(page.locator("#reply .msg.success")).to_be_visible()
     expect(page.locator("#rate")).to_have_count(0)
     complaint.refresh_from_db()
-    assert complaint.satisfied is True
+    assert complaint.rating == "satisfied"
     assert complaint.feedback_comment == "处理及时，已退款。"
     assert key not in page.url

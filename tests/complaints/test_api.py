@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from complaints import services
 from complaints.models import Category, CategoryPolicy, Complaint, ComplaintEvent
+from complaints.transitions import COMPLAINTS
 from tests.factories.complaints import (
     complaint_in_state,
     policy_row,
@@ -178,14 +179,25 @@ def test_the_lifecycle_through_the_api(org: Any, discipline_user: Any) -> None:
     response = handler.post(url(complaint, "reply"), {"text": "已整改"}, format="json")
     assert response.json()["status"] == "replied"
     services.complaint_request_review(complaint=complaint, reason="不满意", now=timezone.now())
-    response = handler.post(url(complaint, "reply_review"), {"text": "复查维持"}, format="json")
+    # The review is independent of the first reply: the handler and the head add a statement, the
+    # office answers and closes.
+    for replier in (handler, head):
+        response = replier.post(url(complaint, "reply_review"), {"text": "复查维持"}, format="json")
+        assert response.status_code == 403
+        with translation.override("zh-hans"):
+            assert response.json()["message"] == str(COMPLAINTS["reply_review"].denied)
+    response = handler.post(url(complaint, "review_statement"), {"text": "原答复属实"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "review_requested"
+    response = inspector.post(url(complaint, "reply_review"), {"text": "复查维持"}, format="json")
     assert response.json()["status"] == "review_replied"
-    response = head.post(url(complaint, "close"), format="json")
+    assert head.post(url(complaint, "close"), format="json").status_code == 403
+    response = inspector.post(url(complaint, "close"), format="json")
     assert response.status_code == 200
     assert response.json()["status"] == "closed"
 
     page = inspector.get(url(complaint, "events")).json()
-    assert page["count"] == 9
+    assert page["count"] == 10
     events = page["results"]
     assert [e["verb"] for e in events] == [
         "submit",
@@ -195,6 +207,7 @@ def test_the_lifecycle_through_the_api(org: Any, discipline_user: Any) -> None:
         "approve_extension",
         "reply",
         "request_review",
+        "review_statement",
         "reply_review",
         "close",
     ]

@@ -17,8 +17,23 @@ def test_alphabet_has_no_ambiguous_characters_and_codes_carry_at_least_128_bits(
 
 def test_tracking_code_is_grouped_for_reading_aloud() -> None:
     code = codes.new_tracking_code()
-    assert re.fullmatch(r"([2-9A-HJKMNP-TV-Z]{4}-){6}[2-9A-HJKMNP-TV-Z]{4}", code)
+    # Short enough to read over the phone: three groups, 14 characters in all.
+    assert re.fullmatch(r"([2-9A-HJKMNP-TV-Z]{4}-){2}[2-9A-HJKMNP-TV-Z]{4}", code)
+    assert len(code) <= 14
     assert not AMBIGUOUS & set(code)
+    # The key, not the code, protects the complaint: it keeps its full length.
+    key = codes.new_access_key()
+    assert re.fullmatch(r"([2-9A-HJKMNP-TV-Z]{4}-){6}[2-9A-HJKMNP-TV-Z]{4}", key)
+    assert codes.BITS >= 100
+
+
+def test_codes_of_the_first_issue_stay_valid_for_lookup() -> None:
+    long_code = "-".join(["ABCD"] * 7)
+    assert codes.format_tracking_code(long_code.lower().replace("-", "")) == long_code
+    assert codes.format_tracking_code("abcd efgh jkmn") == "ABCD-EFGH-JKMN"
+    # Neither a key's length nor a code's: nothing.
+    assert codes.format_tracking_code("ABCD-EFGH") == ""
+    assert codes.format_tracking_code("A" * 20) == ""
 
 
 def test_codes_and_keys_are_random() -> None:
@@ -57,6 +72,7 @@ def test_typed_code_is_normalised_to_the_stored_form(typed: str) -> None:
 def test_u_read_as_v_and_malformed_input_is_no_code() -> None:
     code = "V" * 28
     assert codes.format_tracking_code("u" * 28) == "-".join(["VVVV"] * 7)
+    assert codes.format_tracking_code("u" * 12) == "-".join(["VVVV"] * 3)
     assert codes.format_tracking_code(code[:-1]) == ""  # too short
     assert codes.format_tracking_code("0" * 28) == ""  # never issued: 0 is not in the alphabet
     assert codes.format_tracking_code("") == ""

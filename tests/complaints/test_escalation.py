@@ -518,6 +518,8 @@ def test_the_running_deadline_is_declared_once(org: Any, clock: Any) -> None:
         S.ACCEPTED: now + 5 * DAY,
         S.ASSIGNED: now + 5 * DAY,
         S.REVIEW_REQUESTED: now - DAY,
+        # Given back to the office: the reply deadline runs on.
+        S.RETURNED: now + 5 * DAY,
     }
     assert due == {status: expected.get(status) for status in S}
     assert {status: c.current_due_at for status, c in made.items()} == due

@@ -23,6 +23,7 @@ from tests.complaints.public_helpers import (
     upload,
 )
 from tests.factories.org import UnitFactory
+from workstyle.models import Notification
 
 SUBMIT = "/api/v1/public/complaints/"
 IDENTITY = ("张秘密", "13800000000", "zhang.secret@example.com")
@@ -237,7 +238,7 @@ def test_a_wrong_key_and_an_unknown_code_get_the_same_answer(api: APIClient, db:
     assert wrong_key.json()["message"]
     for action in ("feedback", "review"):
         url = f"{detail(complaint.tracking_code)}{action}/"
-        refused = api.post(url, {"satisfied": True, "reason": "x"}, format="json", HTTP_X_ACCESS_KEY=other_key)
+        refused = api.post(url, {"rating": "satisfied", "reason": "x"}, format="json", HTTP_X_ACCESS_KEY=other_key)
         assert refused.status_code == 404
         assert refused.content == wrong_key.content
 
@@ -274,29 +275,35 @@ def test_the_answer_shows_the_reply_and_the_department_but_nobody_s_name(
 def test_feedback_after_the_reply_once(api: APIClient, org: Any, discipline_user: Any) -> None:
     complaint, key = submit()
     url = f"{detail(complaint.tracking_code)}feedback/"
-    early = api.post(url, {"satisfied": True}, format="json", HTTP_X_ACCESS_KEY=key)
+    early = api.post(url, {"rating": "satisfied"}, format="json", HTTP_X_ACCESS_KEY=key)
     assert early.status_code == 409
     reply(complaint, org, discipline_user)
-    response = api.post(url, {"satisfied": False, "comment": "没有退钱"}, format="json", HTTP_X_ACCESS_KEY=key)
+    response = api.post(url, {"rating": "dissatisfied", "comment": "没有退钱"}, format="json", HTTP_X_ACCESS_KEY=key)
     assert response.status_code == 200, response.content
-    assert response.json()["satisfied"] is False
+    assert response.json()["rating"] == "dissatisfied"
     assert response.json()["can_give_feedback"] is False
     complaint.refresh_from_db()
-    assert (complaint.satisfied, complaint.feedback_comment) == (False, "没有退钱")
+    assert (complaint.rating, complaint.feedback_comment) == ("dissatisfied", "没有退钱")
+    # A dissatisfied rating is the discipline office's to hear of, with no words of the complainant.
+    notice = Notification.objects.get(kind="complaint_dissatisfied", recipient=discipline_user)
+    assert notice.params == {"code": complaint.tracking_code}
     assert ComplaintEvent.objects.filter(complaint=complaint, verb="feedback").count() == 1
-    again = api.post(url, {"satisfied": True}, format="json", HTTP_X_ACCESS_KEY=key)
+    again = api.post(url, {"rating": "satisfied"}, format="json", HTTP_X_ACCESS_KEY=key)
     assert again.status_code == 409
     complaint.refresh_from_db()
-    assert complaint.satisfied is False
+    assert complaint.rating == "dissatisfied"
 
 
-def test_feedback_needs_a_yes_or_no(api: APIClient, org: Any, discipline_user: Any) -> None:
+def test_feedback_needs_one_of_three_levels(api: APIClient, org: Any, discipline_user: Any) -> None:
     complaint, key = submit()
     reply(complaint, org, discipline_user)
     url = f"{detail(complaint.tracking_code)}feedback/"
-    response = api.post(url, {"comment": "?"}, format="json", HTTP_X_ACCESS_KEY=key)
-    assert response.status_code == 400
-    assert "satisfied" in response.json()["errors"]
+    for body in ({"comment": "?"}, {"rating": "yes"}, {"satisfied": True}):
+        response = api.post(url, body, format="json", HTTP_X_ACCESS_KEY=key)
+        assert response.status_code == 400
+        assert "rating" in response.json()["errors"]
+    response = api.post(url, {"rating": "basically_satisfied"}, format="json", HTTP_X_ACCESS_KEY=key)
+    assert response.json()["rating"] == "basically_satisfied"
 
 
 def test_review_within_the_window(api: APIClient, org: Any, discipline_user: Any) -> None:

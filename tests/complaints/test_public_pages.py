@@ -322,17 +322,17 @@ def test_the_reply_is_shown_and_rated_once(client: Client, org: Any, discipline_
     assert 'value="feedback"' in html
     assert 'value="review"' in html
 
-    response = client.post(TRACK, {"action": "feedback", "satisfied": "yes", "comment": "满意"})
+    response = client.post(TRACK, {"action": "feedback", "rating": "basically_satisfied", "comment": "满意"})
     assert response.status_code == 302
     complaint.refresh_from_db()
-    assert (complaint.satisfied, complaint.feedback_comment) == (True, "满意")
+    assert (complaint.rating, complaint.feedback_comment) == ("basically_satisfied", "满意")
     html = client.get(TRACK).content.decode()
-    assert "You rated the reply: satisfied." in html
+    assert "You rated the reply: Basically satisfied." in html
     assert 'value="feedback"' not in html
     # A replayed form changes nothing.
-    client.post(TRACK, {"action": "feedback", "satisfied": "no"})
+    client.post(TRACK, {"action": "feedback", "rating": "dissatisfied"})
     complaint.refresh_from_db()
-    assert complaint.satisfied is True
+    assert complaint.rating == "basically_satisfied"
 
 
 def test_feedback_without_an_answer_reshows_the_form(client: Client, org: Any, discipline_user: Any) -> None:
@@ -341,7 +341,7 @@ def test_feedback_without_an_answer_reshows_the_form(client: Client, org: Any, d
     look_up(client, complaint.tracking_code, key)
     response = client.post(TRACK, {"action": "feedback", "comment": "?"})
     assert response.status_code == 200
-    assert response.context["feedback_form"].errors["satisfied"]
+    assert response.context["feedback_form"].errors["rating"]
     complaint.refresh_from_db()
     assert complaint.feedback_at is None
 
@@ -377,13 +377,13 @@ def test_follow_up_forms_need_a_recent_lookup(client: Client, org: Any, discipli
     complaint, key = submit()
     reply(complaint, org, discipline_user)
     # Without a lookup in this session a rating is refused.
-    response = client.post(TRACK, {"action": "feedback", "satisfied": "yes"}, follow=True)
+    response = client.post(TRACK, {"action": "feedback", "rating": "satisfied"}, follow=True)
     assert "enter your tracking code and access key again" in response.content.decode()
     look_up(client, complaint.tracking_code, key)
     # The lookup expires.
     with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
         assert 'name="access_key"' in client.get(TRACK).content.decode()
-        client.post(TRACK, {"action": "feedback", "satisfied": "yes"})
+        client.post(TRACK, {"action": "feedback", "rating": "satisfied"})
     complaint.refresh_from_db()
     assert complaint.feedback_at is None
 

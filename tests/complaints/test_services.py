@@ -386,9 +386,14 @@ def test_review_within_the_window_only_and_once(world: World) -> None:
     complaint = services.complaint_request_review(complaint=complaint, reason="答复不实", now=window_end)
     assert complaint.review_due_at == due_after(window_end, 30)
     assert complaint.status == S.REVIEW_REQUESTED
-    notice = Notification.objects.get(kind="complaint_review_requested", recipient=world.org.head.user)
+    # The office answers the review and is told; the department that replied may add a statement.
+    notice = Notification.objects.get(kind="complaint_review_requested", recipient=world.discipline)
     assert notice.params["code"] == complaint.tracking_code
-    services.complaint_reply_review(actor=world.actor("head"), complaint=complaint, text="维持", now=window_end)
+    assert Notification.objects.filter(
+        kind="complaint_review_statement_invited", recipient=world.org.head.user
+    ).exists()
+    assert not Notification.objects.filter(kind="complaint_review_requested", recipient=world.org.head.user).exists()
+    services.complaint_reply_review(actor=world.discipline, complaint=complaint, text="维持", now=window_end)
     with pytest.raises(TransitionError):
         services.complaint_request_review(complaint=complaint, reason="again", now=window_end)
 
@@ -402,11 +407,19 @@ def test_closing_early_does_not_take_the_review_away(world: World) -> None:
 def test_feedback_once_after_a_reply(world: World) -> None:
     complaint = world.complaint("replied")
     with pytest.raises(InvalidInput):
-        services.complaint_feedback(complaint=complaint, satisfied="yes", comment="", now=NOW)
-    complaint = services.complaint_feedback(complaint=complaint, satisfied=True, comment="满意", now=NOW)
-    assert (complaint.satisfied, complaint.feedback_comment, complaint.feedback_at) == (True, "满意", NOW)
+        services.complaint_feedback(complaint=complaint, rating="yes", comment="", now=NOW)
+    complaint = services.complaint_feedback(
+        complaint=complaint, rating=Complaint.Rating.BASICALLY_SATISFIED, comment="基本满意", now=NOW
+    )
+    assert (complaint.rating, complaint.feedback_comment, complaint.feedback_at) == (
+        "basically_satisfied",
+        "基本满意",
+        NOW,
+    )
+    # Only a dissatisfied rating is the office's business.
+    assert not Notification.objects.filter(kind="complaint_dissatisfied").exists()
     with pytest.raises(TransitionError):
-        services.complaint_feedback(complaint=complaint, satisfied=False, comment="", now=NOW)
+        services.complaint_feedback(complaint=complaint, rating=Complaint.Rating.DISSATISFIED, comment="", now=NOW)
 
 
 def test_the_system_closes_only_after_the_review_window(world: World) -> None:

@@ -414,7 +414,9 @@ def test_assign_reply_and_close(org: Any, discipline_user: Any) -> None:
 
     page = head.get(detail_url(complaint))
     assert "经核查，已督促窗口整改。" in page.content.decode()
-    assert head.post(action_url(complaint, "close")).status_code == 302
+    # Only the discipline office closes.
+    assert head.post(action_url(complaint, "close")).status_code == 403
+    assert client_for(discipline_user).post(action_url(complaint, "close")).status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.CLOSED
 
@@ -491,8 +493,19 @@ def test_extension_longer_than_the_policy_keeps_the_input(org: Any, discipline_u
 def test_reply_to_a_review(org: Any, discipline_user: Any) -> None:
     complaint = in_state("review_requested", org, discipline_user)
     handler = client_for(org.cadre.user)
-    assert "reply_review" in handler.get(detail_url(complaint)).context["allowed"]
-    response = handler.post(action_url(complaint, "reply_review"), {"reply_review-text": "复查后维持原答复。"})
+    # The handler who gave the first reply adds a statement; he does not answer the review.
+    allowed = handler.get(detail_url(complaint)).context["allowed"]
+    assert "reply_review" not in allowed
+    assert "review_statement" in allowed
+    response = handler.post(action_url(complaint, "reply_review"), {"reply_review-text": "维持原答复。"})
+    assert response.status_code == 403
+    response = handler.post(action_url(complaint, "review_statement"), {"review_statement-text": "补充说明。"})
+    assert response.status_code == 302
+    office = client_for(discipline_user)
+    page = office.get(detail_url(complaint))
+    assert "reply_review" in page.context["allowed"]
+    assert "补充说明。" in page.content.decode()
+    response = office.post(action_url(complaint, "reply_review"), {"reply_review-text": "复查后维持原答复。"})
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.REVIEW_REPLIED

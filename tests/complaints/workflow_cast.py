@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from complaints import services
 from complaints.models import Complaint
 from tests.factories.complaints import action_inputs, complaint_in_state, take
@@ -59,10 +61,18 @@ def pending_identity_request(world: World, complaint: Complaint) -> None:
     services.complaint_request_identity(actor=world.superuser, complaint=complaint, reason="需要联系", now=T0)
 
 
+def return_window_open(world: World, complaint: Complaint) -> None:
+    # The window runs from routing; pages and the API judge it at the clock's real time.
+    if complaint.routed_at is not None:
+        complaint.routed_at = timezone.now()
+        Complaint.objects.filter(pk=complaint.pk).update(routed_at=complaint.routed_at)
+
+
 # The guards of the table that a fresh complaint does not meet by itself, made true for a test.
 GUARD_SETUP: dict[str, Callable[[World, Complaint], None]] = {
     "pending_extension": pending_extension,
     "pending_identity_request": pending_identity_request,
+    "return_window_open": return_window_open,
 }
 
 
@@ -85,9 +95,14 @@ MAY = {
     "reject": {"discipline"},
     "assign": {"head"},
     "reply": {"head", "handler"},
-    "reply_review": {"head", "handler"},
+    # A review is the discipline office's, never the replier's: he may add a statement.
+    "reply_review": {"discipline"},
+    "review_statement": {"head", "handler"},
     "request_extension": {"head"},
-    "close": {"discipline", "head"},
+    "reroute": {"discipline"},
+    "return": {"head"},
+    "close": {"discipline"},
+    "follow_up": {"discipline"},
     "merge": {"discipline"},
     "link_accused": {"discipline"},
     "approve_extension": {"discipline"},
@@ -98,4 +113,5 @@ MAY = {
     "refuse_identity": {"discipline"},
     "feedback": {"system"},
     "request_review": {"system"},
+    "supplement": {"system"},
 }

@@ -18,7 +18,7 @@ from complaints import codes, services
 from complaints.models import Category, CategoryPolicy, Complaint
 from complaints.permissions import complaint_head
 from complaints.transitions import COMPLAINTS
-from tests.factories.org import CadreFactory, UserFactory
+from tests.factories.org import CadreFactory, DepartmentFactory, UserFactory
 from workstyle.workflow import Transition
 
 COMPLAINANT = {
@@ -76,7 +76,17 @@ def action_inputs(
     if shape == "note":
         return {"note": ""}
     if shape == "feedback":
-        return {"satisfied": True, "comment": ""}
+        return {"rating": Complaint.Rating.SATISFIED, "comment": ""}
+    if shape == "reroute":
+        if complaint.department_id == department.pk:
+            department = DepartmentFactory(unit=department.unit)
+        return {"department": department, "reason": "不属于本部门职责"}
+    if shape == "statement":
+        return {"text": "原答复依据的材料已补充说明。"}
+    if shape == "follow_up":
+        return {"note": "电话回访，投诉人表示基本满意。"}
+    if shape == "supplement":
+        return {"text": "补充：事发时间为上周三上午。"}
     if shape == "cadre":
         return {"cadre": CadreFactory(department=department)}
     if shape == "identity_decision":
@@ -139,6 +149,9 @@ def complaint_in_state(
     discipline = discipline or discipline_actor()
     # Through the handler's assignment wherever that lies on the way, as most complaints go.
     steps = COMPLAINTS.path(status, via=(Complaint.Status.ASSIGNED,))
+    if "reroute" in steps:
+        # Most complaints stay where they were routed; going through a handler is no reason to re-route.
+        steps = COMPLAINTS.path(status)
     if any(COMPLAINTS[action].input == "department" for action in steps) and department is None:
         raise ValueError("a routed state needs a department")
     contacts = {} if anonymous else dict(COMPLAINANT)

@@ -35,6 +35,7 @@ PAGE_MODELS: dict[str, type[models.Model]] = {
     "complaints:detail": Complaint,
     "complaints:action": Complaint,
     "complaints:attachment": Attachment,
+    "complaints:receipt": Complaint,
     "supervision:case_detail": AccountabilityCase,
     "supervision:case_action": AccountabilityCase,
 }

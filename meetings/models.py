@@ -90,6 +90,12 @@ class Meeting(models.Model):
         return f"{self.unit.name} {self.held_on:%Y-%m-%d}"
 
 
+class UnitSecretaryQuerySet(models.QuerySet["UnitSecretary"]):
+    def visible_to(self, user: Any) -> UnitSecretaryQuerySet:
+        """Seen with the unit."""
+        return self.filter(unit__in=Unit.objects.visible_to(user))
+
+
 class UnitSecretary(models.Model):
     """The cadre a unit's head names to file the unit's meetings and reports for him."""
 
@@ -101,6 +107,8 @@ class UnitSecretary(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("named by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     named_at = models.DateTimeField(_("named"))
+
+    objects = UnitSecretaryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting secretary")

@@ -244,7 +244,7 @@ class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class AttachmentSerializer(serializers.ModelSerializer[RectificationAttachment]):
+class RectificationAttachmentSerializer(serializers.ModelSerializer[RectificationAttachment]):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -263,7 +263,7 @@ class RectificationSerializer(serializers.ModelSerializer[RectificationItem]):
     problem_text = serializers.CharField(source="problem.text", read_only=True)
     responsible_name = serializers.CharField(source="responsible.name", read_only=True)
     overdue = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = RectificationAttachmentSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta:

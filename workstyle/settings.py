@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "IdentityAccessKindEnum": "complaints.models.IdentityAccess.Kind",
         "UnitKindEnum": "cadres.models.Unit.Kind",
         "AccountabilityCaseStatusEnum": "supervision.models.AccountabilityCase.Status",
+        "MeetingReportStatusEnum": "meetings.models.MeetingReport.Status",
+        "RectificationItemStatusEnum": "meetings.models.RectificationItem.Status",
         "AccountabilityCaseSourceEnum": "supervision.models.AccountabilityCase.Source",
         "AccountabilityCaseOpenSourceEnum": "supervision.serializers.OPENABLE_SOURCES",
     },

@@ -145,6 +145,10 @@ class RectificationForm(djforms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["problem"].queryset = meeting.problems.order_by("id")  # type: ignore[attr-defined]
+        # The problem just recorded is the one most likely to get its measure next.
+        latest = meeting.problems.order_by("-id").first()
+        if latest is not None and not self.is_bound:
+            self.fields["problem"].initial = latest.pk
         self.fields["responsible"].queryset = Cadre.objects.filter(  # type: ignore[attr-defined]
             unit_id=meeting.unit_id, active=True
         ).order_by("-is_leading", "staff_number")

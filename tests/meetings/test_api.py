@@ -250,8 +250,8 @@ def test_rectifications_through_the_api(cast: Cast, clock: Any, private_media: A
 
 def test_bad_meetings_are_a_400_that_changes_nothing(cast: Cast, clock: Any) -> None:
     head = api(cast.bureau.head.user)
-    base = {"unit": cast.bureau.unit.pk, "held_on": "2026-05-08", "attendees": [cast.bureau.head.pk]}
-    cases = [
+    base: dict[str, Any] = {"unit": cast.bureau.unit.pk, "held_on": "2026-05-08", "attendees": [cast.bureau.head.pk]}
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"held_on": "2026-05-12"}, "held_on", "future"),
         ({"attendees": [cast.bureau.clerk.pk]}, "attendees", "leading cadres"),
         ({"observers": [cast.outsider.pk]}, "observers", "neither"),

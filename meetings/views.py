@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_filters import ModelChoiceFilter
 
 from cadres.models import Unit
 from meetings import selectors, services
 from meetings.documents import DOCX, report_docx, report_filename, report_title
-from meetings.filters import MeetingFilter
+from meetings.filters import MeetingFilter, RectificationFilter
 from meetings.forms import (
     ACTION_FORMS,
     MeetingForm,
@@ -54,8 +55,6 @@ class MeetingPageFilter(MeetingFilter):
 
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, request=request, **kwargs)
-        from django_filters import ModelChoiceFilter
-
         units = Unit.objects.visible_to(getattr(request, "user", None)).filter(meetings__isnull=False).distinct()
         self.filters["unit"] = ModelChoiceFilter(label=_("unit"), field_name="unit", queryset=units.order_by("code"))
 
@@ -436,8 +435,6 @@ def meeting_panels(user: Any) -> list[dict[str, Any]]:
 @staff_required
 def item_list(request: HttpRequest) -> HttpResponse:
     """The rectification items the user sees: his own to complete, the office's to verify."""
-    from meetings.filters import RectificationFilter
-
     queryset = selectors.rectification_list_for(user=request.user).order_by("deadline", "id")
     filterset = RectificationFilter(request.GET or None, queryset=queryset, request=request)
     for name in ("unit", "meeting", "responsible"):

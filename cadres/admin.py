@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from cadres import services
 from cadres.forms import RosterImportForm, UnitAdminForm
-from cadres.models import Cadre, Department, Unit
+from cadres.models import Cadre, Department, Ethos, Unit
 from cadres.roster import RosterKind, roster_import
-from workstyle.admin import GuardedAdmin
+from workstyle.admin import GuardedAdmin, ReadOnlyAdmin
 from workstyle.errors import NotAllowed
 
 
@@ -128,3 +128,11 @@ class CadreAdmin(OrgAdmin):
     search_fields = ("staff_number", "name", "position", "user__username")
     autocomplete_fields = ("unit", "department", "user")
     ordering = ("staff_number",)
+
+
+@admin.register(Ethos)
+class EthosAdmin(ReadOnlyAdmin):
+    """The eight ethos come from a migration; the admin shows them and changes nothing."""
+
+    list_display = ("order", "code", "name_zh", "name_en")
+    ordering = ("order",)

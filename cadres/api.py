@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from rest_framework import permissions, viewsets
 
 from cadres.filters import CadreFilter, DepartmentFilter, UnitFilter
-from cadres.models import Cadre, Department, Unit
-from cadres.serializers import CadreSerializer, DepartmentSerializer, UnitSerializer
+from cadres.models import Cadre, Department, Ethos, Unit
+from cadres.serializers import CadreSerializer, DepartmentSerializer, EthosSerializer, UnitSerializer
 from workstyle.api import IsStaffUser
 
 
@@ -52,3 +52,17 @@ class CadreViewSet(viewsets.ReadOnlyModelViewSet[Cadre]):
 
     def get_queryset(self) -> QuerySet[Cadre]:
         return Cadre.objects.visible_to(self.request.user).select_related("unit", "department")
+
+
+class EthosViewSet(viewsets.ReadOnlyModelViewSet[Ethos]):
+    """The eight ethos, in order; one is addressed by its code. Reference data: the same for every
+    caller, named in the request's language. Never paged: there are eight."""
+
+    serializer_class = EthosSerializer
+    permission_classes = [permissions.IsAuthenticated, IsStaffUser]
+    lookup_field = "code"
+    pagination_class = None
+    filter_backends: list[type] = []
+
+    def get_queryset(self) -> QuerySet[Ethos]:
+        return Ethos.objects.order_by("order")

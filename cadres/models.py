@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from workstyle import roles
@@ -187,3 +188,59 @@ class Cadre(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.staff_number})"
+
+
+class EthosQuerySet(models.QuerySet["Ethos"]):
+    def visible_to(self, user: Any) -> EthosQuerySet:
+        """Reference data: everyone reads all eight."""
+        return self
+
+
+class Ethos(models.Model):
+    """One of the eight good ethos every cadre is asked to carry forward (Opinions II(3), first to
+    eighth): reference data filled by a migration, named and described in both languages."""
+
+    class Code(models.TextChoices):
+        """The stable codes clients and other records use, in the policy's order."""
+
+        STUDY = "study"
+        PEOPLE = "people"
+        PRAGMATISM = "pragmatism"
+        FRUGALITY = "frugality"
+        DISCIPLINE = "discipline"
+        DEMOCRACY = "democracy"
+        INTEGRITY = "integrity"
+        DECENCY = "decency"
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    description_zh = models.TextField(_("description (Chinese)"))
+    description_en = models.TextField(_("description (English)"))
+
+    objects = EthosQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("order",)
+        verbose_name = _("ethos")
+        verbose_name_plural = _("ethos")
+        constraints = [
+            models.CheckConstraint(condition=Q(order__gte=1, order__lte=8), name="ethos_order_one_to_eight"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if _speaks_english() else self.name_zh
+
+    @property
+    def description(self) -> str:
+        return self.description_en if _speaks_english() else self.description_zh
+
+
+def _speaks_english() -> bool:
+    """The active language is English; anything else (the default included) reads Chinese."""
+    return (get_language() or "").startswith("en")

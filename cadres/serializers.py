@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cadres.models import Cadre, Department, Unit
+from cadres.models import Cadre, Department, Ethos, Unit
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
@@ -46,4 +46,16 @@ class CadreSerializer(serializers.ModelSerializer[Cadre]):
             "is_leading",
             "active",
         )
+        read_only_fields = fields
+
+
+class EthosSerializer(serializers.ModelSerializer[Ethos]):
+    """An ethos in the request's language (Chinese unless the caller asks for English)."""
+
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Ethos
+        fields = ("code", "order", "name", "description")
         read_only_fields = fields

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        # Register the notification kinds, the two kinds on the deadline ladder (escalation), the
+        # transition tables and the dashboard panels of this app.
+        from meetings import escalation, notifications, transitions, views  # noqa: F401

@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "IdentityAccessKindEnum": "complaints.models.IdentityAccess.Kind",
         "UnitKindEnum": "cadres.models.Unit.Kind",
         "AccountabilityCaseStatusEnum": "supervision.models.AccountabilityCase.Status",
+        "MeetingReportStatusEnum": "meetings.models.MeetingReport.Status",
+        "RectificationItemStatusEnum": "meetings.models.RectificationItem.Status",
         "AccountabilityCaseSourceEnum": "supervision.models.AccountabilityCase.Source",
         "AccountabilityCaseOpenSourceEnum": "supervision.serializers.OPENABLE_SOURCES",
     },
@@ -351,6 +353,8 @@ SPECTACULAR_SETTINGS = {
 WORKSTYLE_WORKING_DAYS = env.flag("WORKSTYLE_WORKING_DAYS", False)
 WORKSTYLE_REMINDER_DAYS = env.number("WORKSTYLE_REMINDER_DAYS", 3, minimum=0)
 WORKSTYLE_ESCALATION_DAYS = env.number("WORKSTYLE_ESCALATION_DAYS", 7, minimum=1)
+# A democratic life meeting's special report is due this many days after the meeting.
+WORKSTYLE_MEETING_REPORT_DAYS = env.number("WORKSTYLE_MEETING_REPORT_DAYS", 15, minimum=1)
 WORKSTYLE_SWEEP_SECONDS = env.number("WORKSTYLE_SWEEP_SECONDS", 300, minimum=10)
 WORKSTYLE_OUTBOX_SECONDS = env.number("WORKSTYLE_OUTBOX_SECONDS", 60, minimum=5)
 WORKSTYLE_RETENTION_DAYS = env.number("WORKSTYLE_RETENTION_DAYS", 365, minimum=1)

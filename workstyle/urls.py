@@ -24,6 +24,7 @@ urlpatterns = [
     path("org/", include("cadres.urls")),
     path("", include("complaints.urls")),
     path("workbench/", include("supervision.urls")),
+    path("workbench/", include("meetings.urls")),
     path("captcha/", include("captcha.urls")),
     path("api/v1/", include("workstyle.api_urls")),
     path("open311/v2/", include("complaints.open311.urls")),

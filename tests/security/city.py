@@ -22,6 +22,7 @@ class City:
     users: dict[str, Any]  # role → user (None: anonymous)
     complaints: dict[str, Any]
     cases: dict[str, Any] = field(default_factory=dict)
+    meetings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def named(self) -> dict[str, Any]:
@@ -99,8 +100,48 @@ def build_city(org: Any, discipline: Any) -> City:
         ),
         "against_unit": case("against_unit", "audit", subject_unit=org.township),
     }
+    city.meetings = build_meetings(org, discipline, now)
     # Every user with an account holds an API token (the tokens' own addresses are in the matrix).
     for user in users.values():
         if user is not None:
             api_token_issue(user=user, now=now, name="matrix")
     return city
+
+
+def build_meetings(org: Any, discipline: Any, now: Any) -> dict[str, Any]:
+    """The bureau's submitted meeting (the two bodies review it) and its draft (the bureau's alone),
+    the township's draft with the office's observer, each with a problem and an item of its own."""
+    from meetings import services as meetings
+
+    org.bureau_head.is_leading = True
+    org.bureau_head.save(update_fields=["is_leading"])
+    org.town_cadre.is_leading = True
+    org.town_cadre.save(update_fields=["is_leading"])
+    org.township.head = org.town_cadre
+    org.township.save(update_fields=["head"])
+    today = timezone.localdate(now)
+
+    def meeting(key: str, filer: Any, unit: Any, attendees: list[Any], responsible: Any, **kwargs: Any) -> Any:
+        held = meetings.meeting_create(
+            actor=filer.user, unit=unit, held_on=today, attendees=attendees, now=now, **kwargs
+        )
+        problem = meetings.meeting_add_problem(actor=filer.user, meeting=held, text=f"查摆问题「{key}」", now=now)
+        meetings.rectification_create(
+            actor=filer.user,
+            problem=problem,
+            measure=f"整改措施「{key}」",
+            responsible=responsible,
+            deadline=today,
+            now=now,
+        )
+        return held
+
+    found = {
+        "bureau_submitted": meeting("bureau_submitted", org.bureau_head, org.bureau, [org.bureau_head], org.cadre),
+        "bureau_draft": meeting("bureau_draft", org.bureau_head, org.bureau, [org.bureau_head], org.other),
+        "town_draft": meeting(
+            "town_draft", org.town_cadre, org.township, [org.town_cadre], org.town_cadre, observers=[discipline]
+        ),
+    }
+    meetings.report_submit(actor=org.bureau_head.user, report=found["bureau_submitted"].report, now=now)
+    return found

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient, APIRequestFactory
 
 from cadres.models import Cadre, Department, Unit
 from complaints.models import Attachment, Complaint
+from meetings.models import Meeting, RectificationAttachment, RectificationItem
 from supervision.models import AccountabilityCase
 from tests.security.city import City
 
@@ -38,6 +39,15 @@ PAGE_MODELS: dict[str, type[models.Model]] = {
     "complaints:receipt": Complaint,
     "supervision:case_detail": AccountabilityCase,
     "supervision:case_action": AccountabilityCase,
+    "meetings:detail": Meeting,
+    "meetings:report": Meeting,
+    "meetings:document": Meeting,
+    "meetings:action": Meeting,
+    "meetings:unit": Unit,
+    "meetings:unit_action": Unit,
+    "meetings:item": RectificationItem,
+    "meetings:item_action": RectificationItem,
+    "meetings:attachment": RectificationAttachment,
 }
 
 
@@ -101,6 +111,10 @@ def _words(obj: models.Model) -> list[str]:
         return [obj.tracking_code, obj.title]
     if isinstance(obj, AccountabilityCase):
         return [obj.allegation]
+    if isinstance(obj, Meeting):
+        return [problem.text for problem in obj.problems.all()]
+    if isinstance(obj, RectificationItem):
+        return [obj.measure]
     return []
 
 

@@ -345,7 +345,8 @@ class IntakeInputSerializer(serializers.Serializer[Any]):
     accused_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     complainant_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     complainant_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    complainant_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    # No default: "" is no e-mail address, and a schema that offered it would contradict itself.
+    complainant_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     attachments = serializers.ListField(
         child=serializers.FileField(allow_empty_file=False),
         required=False,

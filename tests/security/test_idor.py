@@ -21,7 +21,8 @@ from rest_framework.test import APIClient, APIRequestFactory
 
 from cadres.models import Cadre, Department, Unit
 from complaints.models import Attachment, Complaint
-from supervision.models import AccountabilityCase
+from ethos.models import AppraisalRound, Commitment
+from supervision.models import AccountabilityCase, Conversation
 from tests.security.city import City
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,12 @@ PAGE_MODELS: dict[str, type[models.Model]] = {
     "complaints:attachment": Attachment,
     "supervision:case_detail": AccountabilityCase,
     "supervision:case_action": AccountabilityCase,
+    "ethos:commitment_detail": Commitment,
+    "ethos:commitment_print": Commitment,
+    "ethos:commitment_action": Commitment,
+    "ethos:round_detail": AppraisalRound,
+    "ethos:rate": AppraisalRound,
+    "ethos:round_action": AppraisalRound,
 }
 
 
@@ -100,6 +107,10 @@ def _words(obj: models.Model) -> list[str]:
         return [obj.tracking_code, obj.title]
     if isinstance(obj, AccountabilityCase):
         return [obj.allegation]
+    if isinstance(obj, Commitment):
+        return [p.text for p in obj.pledges.all()]
+    if isinstance(obj, Conversation):
+        return [obj.reason]
     return []
 
 

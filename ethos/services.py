@@ -187,6 +187,45 @@ def commitment_create(
     return commitment
 
 
+def commitment_record_paper(
+    *,
+    actor: Actor,
+    cadre: Cadre,
+    year: CommitmentYear,
+    pledges: Iterable[Mapping[str, Any]],
+    signed_at: dt.datetime,
+    now: dt.datetime,
+) -> Commitment:
+    """The organization department records a commitment a cadre signed on paper (one without an
+    account signs a printed form): the same pledges and rules, signed when the paper says."""
+    if not ethos_may_organise(actor):
+        raise NotAllowed(ORGDEPT_ONLY)
+    errors: dict[str, list[Any]] = {}
+    if not cadre.active:
+        errors["cadre"] = [_("The cadre is no longer active.")]
+    if Commitment.objects.filter(cadre=cadre, year=year).exists():
+        errors["cadre"] = [_("This cadre already has a commitment for %(year)s.") % {"year": year.year}]
+    if signed_at > now:
+        errors["signed_at"] = [_("A commitment cannot be signed in the future.")]
+    if errors:
+        raise InvalidInput(_("The commitment cannot be recorded."), errors=errors)
+    by_code = commitment_check_pledges(pledges)
+    with transaction.atomic():
+        commitment = Commitment.objects.create(
+            cadre=cadre, year=year, status=Status.SIGNED, created_at=now, updated_at=now, signed_at=signed_at
+        )
+        _write_pledges(commitment, by_code)
+        COMMITMENTS.record(
+            commitment,
+            actor=actor,
+            verb="paper",
+            now=now,
+            to_state=Status.SIGNED,
+            data={"signed_at": signed_at.isoformat()},
+        )
+    return commitment
+
+
 def commitment_update(
     *, actor: Actor, commitment: Commitment, pledges: Iterable[Mapping[str, Any]], now: dt.datetime
 ) -> Commitment:

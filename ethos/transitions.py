@@ -27,7 +27,11 @@ COMMITMENTS = Workflow(
     initial=Status.DRAFT,
     visible=lambda user: Commitment.objects.visible_to(user),
     refused=_("The commitment is %(status)s; this is not possible now."),
-    other_verbs={"create": _("drafted"), "update": _("pledges changed")},
+    other_verbs={
+        "create": _("drafted"),
+        "update": _("pledges changed"),
+        "paper": _("signed on paper, recorded by the organization department"),
+    },
     transitions=[
         Transition(
             "sign",

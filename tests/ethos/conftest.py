@@ -1,25 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 import pytest
-from django.apps import apps
-
-from cadres.models import Ethos
 
 CODES = ["study", "people", "pragmatism", "frugality", "discipline", "democracy", "integrity", "decency"]
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _eight_ethos(db: Any) -> None:
-    """The eight come from a data migration; a transactional test elsewhere in the worker may have
-    flushed them, so put them back the way the migration does."""
-    if Ethos.objects.count() != 8:
-        migration = importlib.import_module("cadres.migrations.0003_the_eight_ethos")
-        migration.add_the_eight(apps, None)
 
 
 def pledges(prefix: str = "") -> list[dict[str, str]]:

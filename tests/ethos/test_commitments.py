@@ -3,6 +3,7 @@ the API, with the refusals of bad input."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -220,3 +221,25 @@ def test_visibility_and_completion_per_role(
     assert sum(row["cadres"] for row in everyone) == 5
     assert sum(row["signed"] for row in everyone) == 1
     assert sum(row["draft"] for row in everyone) == 2
+
+
+def test_orgdept_records_a_commitment_signed_on_paper(org: Any, year: Any, orgdept_user: Any) -> None:
+    signed_at = NOW - dt.timedelta(days=1)
+    with pytest.raises(NotAllowed):
+        services.commitment_record_paper(
+            actor=org.head.user, cadre=org.other, year=year, pledges=pledges(), signed_at=signed_at, now=NOW
+        )
+    with pytest.raises(InvalidInput):
+        services.commitment_record_paper(
+            actor=orgdept_user, cadre=org.other, year=year, pledges=pledges()[:7], signed_at=signed_at, now=NOW
+        )
+    commitment = services.commitment_record_paper(
+        actor=orgdept_user, cadre=org.other, year=year, pledges=pledges(), signed_at=signed_at, now=NOW
+    )
+    assert (commitment.status, commitment.signed_at) == ("signed", signed_at)
+    assert commitment.frozen
+    assert [e.verb for e in commitment.events.all()] == ["paper"]
+    with pytest.raises(InvalidInput):
+        services.commitment_record_paper(
+            actor=orgdept_user, cadre=org.other, year=year, pledges=pledges(), signed_at=signed_at, now=NOW
+        )

@@ -12,8 +12,8 @@ from django.utils import timezone
 from complaints import services
 from supervision import services as cases
 from tests.factories.complaints import complaint_in_state
-from tests.security.city_ethos import build_ethos
 from tests.factories.org import CadreFactory, UserFactory
+from tests.security.city_ethos import build_ethos
 from workstyle.services import api_token_issue
 
 

@@ -93,7 +93,7 @@ class PledgeInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class CommitmentCreateSerializer(serializers.Serializer[dict[str, Any]]):
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
     pledges = PledgeInputSerializer(many=True)
 
     def validate_year(self, value: int) -> CommitmentYear:
@@ -145,7 +145,7 @@ class RoundSerializer(serializers.ModelSerializer[AppraisalRound]):
 
 class RoundCreateSerializer(serializers.Serializer[dict[str, Any]]):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.none())
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
     raters = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.none(), many=True, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -156,7 +156,7 @@ class RoundCreateSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class LinkCountSerializer(serializers.Serializer[dict[str, Any]]):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(min_value=1, max_value=200)
 
 
 class RaterLinkSerializer(serializers.Serializer[dict[str, Any]]):
@@ -165,7 +165,7 @@ class RaterLinkSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class BallotSerializer(serializers.Serializer[dict[str, Any]]):
-    cadre = serializers.IntegerField()
+    cadre = serializers.IntegerField(min_value=1, max_value=2**62)
     grades = serializers.DictField(child=serializers.CharField(max_length=20))
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cadres.models import Cadre
 from workstyle import roles
@@ -198,7 +199,7 @@ class AppraisalRound(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being prepared")
         OPEN = "open", _("Open for rating")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("appraisal round", "Closed")
 
     unit = models.ForeignKey(
         "cadres.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="appraisal_rounds"

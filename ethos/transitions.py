@@ -7,6 +7,7 @@ open → closed (the organization department); closing cuts the link between rec
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ethos.models import AppraisalRound, AppraisalRoundEvent, Commitment, CommitmentEvent
 from ethos.permissions import commitment_is_own, ethos_may_organise
@@ -96,7 +97,7 @@ ROUNDS = Workflow(
             RoundStatus.CLOSED,
             ORGDEPT,
             label=_("Close the round"),
-            event_label=_("closed"),
+            event_label=pgettext_lazy("appraisal round", "closed"),
             help=_("Ballots can no longer be cast or changed, and the results are shown."),
             done=_("The round is closed; its results are ready."),
             denied=ORGDEPT_ONLY,

@@ -22,3 +22,14 @@ def year(orgdept_user: Any) -> Any:
 
 def grades(**overrides: str) -> dict[str, str]:
     return {code: overrides.get(code, "good") for code in CODES}
+
+
+@pytest.fixture
+def english(client: Any) -> Any:
+    """The messages these tests read, in English: the services' and the API's (Chinese is the
+    default, and its wording is the catalogue's business)."""
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield

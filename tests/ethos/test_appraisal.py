@@ -15,7 +15,7 @@ from tests.ethos.conftest import CODES, NOW, grades
 from tests.factories.org import CadreFactory, UserFactory
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from ethos.models import Commitment, CommitmentEvent, Pledge
 from tests.ethos.conftest import CODES, NOW, pledges
 from workstyle.errors import InvalidInput, NotAllowed, TransitionError
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _draft(org: Any, year: Any, prefix: str = "") -> Commitment:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
@@ -15,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from supervision import services
-from supervision.filters import CaseFilter
-from supervision.models import AccountabilityCase
+from supervision.filters import CaseFilter, ConversationFilter
+from supervision.models import AccountabilityCase, Conversation
 from supervision.permissions import case_may_manage
 from supervision.selectors import case_list_for
 from supervision.serializers import (
@@ -25,6 +26,7 @@ from supervision.serializers import (
     CaseNoteSerializer,
     CaseOpenSerializer,
     CaseSerializer,
+    ConversationSerializer,
 )
 from supervision.transitions import CASES, DENIED
 from workstyle.api import error_responses
@@ -90,3 +92,29 @@ add_transition_actions(
     outputs={"": (lambda view, case, result: view._detail(case), CaseDetailSerializer)},
     errors=error_responses("case"),
 )
+
+
+class ConversationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Conversation]
+):
+    """Admonishing and reminding conversations with cadres: the discipline office records them."""
+
+    serializer_class = ConversationSerializer
+    filterset_class = ConversationFilter
+    search_fields = ("cadre__name", "cadre__staff_number", "reason")
+    ordering_fields = ("held_on", "recorded_at")
+    ordering = ("-held_on", "-id")
+
+    def get_queryset(self) -> QuerySet[Conversation]:
+        return Conversation.objects.visible_to(self.request.user).select_related("cadre", "held_by")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not case_may_manage(request.user):
+            raise NotAllowed(_("Only the discipline office records conversations."))
+        serializer = ConversationSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        conversation = services.conversation_record(actor=request.user, now=timezone.now(), **serializer.validated_data)
+        return Response(
+            ConversationSerializer(conversation, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )

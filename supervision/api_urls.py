@@ -1,8 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
-from supervision.api import CaseViewSet
+from supervision.api import CaseViewSet, ConversationViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("cases", CaseViewSet, basename="case")
+router.register("conversations", ConversationViewSet, basename="conversation")
 urlpatterns = router.urls

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import AccountabilityCase
+from supervision.models import AccountabilityCase, Conversation
 from supervision.selectors import OPEN_STATUSES
 
 Case = AccountabilityCase
@@ -92,3 +92,14 @@ class CasePageFilter(CaseFilter):
         super().__init__(*args, **kwargs)
         for name in ("subject_cadre", "subject_unit", "complaint"):
             self.filters.pop(name, None)
+
+
+class ConversationFilter(django_filters.FilterSet):
+    cadre = IdFilter(label=_("cadre (id)"), field_name="cadre")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Conversation.Kind.choices, empty_label=_("Any"))
+    held_after = django_filters.DateFilter(label=_("held on or after"), field_name="held_on", lookup_expr="gte")
+    held_before = django_filters.DateFilter(label=_("held on or before"), field_name="held_on", lookup_expr="lte")
+
+    class Meta:
+        model = Conversation
+        fields = ("cadre", "kind", "held_after", "held_before")

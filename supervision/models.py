@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -154,3 +155,46 @@ class CaseEvent(EventBase):
     class Meta(EventBase.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
+
+
+class ConversationQuerySet(models.QuerySet["Conversation"]):
+    def visible_to(self, user: Any) -> ConversationQuerySet:
+        """The discipline office and the organization department see the conversations held with
+        cadres, except one held with themselves; a cadre sees those held with him."""
+        cadre = roles.cadre_of(user)
+        if roles.sees_whole_organisation(user):
+            return self.exclude(cadre=cadre) if cadre is not None else self
+        if cadre is None:
+            return self.none()
+        return self.filter(cadre=cadre)
+
+
+class Conversation(models.Model):
+    """An admonishing or reminding conversation the discipline office held with a cadre (谈话提醒、
+    诫勉谈话): e.g. with one whom the democratic appraisal flagged."""
+
+    class Kind(models.TextChoices):
+        ADMONISHING = "admonishing", _("Admonishing conversation")
+        REMINDING = "reminding", _("Reminding conversation")
+
+    cadre = models.ForeignKey(
+        "cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="conversations"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    held_on = models.DateField(_("held on"))
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    outcome = models.TextField(_("outcome"), blank=True, default="")
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-held_on", "-id")
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} · {self.held_on}"

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from cadres.models import Cadre, Unit
 from complaints.models import Complaint
-from supervision.models import AccountabilityCase, CaseEvent
+from supervision.models import AccountabilityCase, CaseEvent, Conversation
 from supervision.selectors import case_allowed_actions
 
 Case = AccountabilityCase
@@ -109,3 +109,33 @@ class CaseDecideSerializer(serializers.Serializer[dict[str, Any]]):
     forms = serializers.ListField(child=serializers.ChoiceField(choices=Case.Form.choices), allow_empty=False)
     decision_date = serializers.DateField()
     text = serializers.CharField(max_length=20000)
+
+
+class ConversationSerializer(serializers.ModelSerializer[Conversation]):
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.none())
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    kind = serializers.ChoiceField(choices=Conversation.Kind.choices)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    held_by = serializers.CharField(source="held_by.get_username", read_only=True)
+
+    class Meta:
+        model = Conversation
+        fields = (
+            "id",
+            "cadre",
+            "cadre_name",
+            "kind",
+            "kind_display",
+            "held_on",
+            "held_by",
+            "reason",
+            "outcome",
+            "recorded_at",
+        )
+        read_only_fields = ("id", "cadre_name", "kind_display", "held_by", "recorded_at")
+        extra_kwargs = {"outcome": {"required": False}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.context.get("request"), "user", None)
+        self.fields["cadre"].queryset = Cadre.objects.visible_to(user)  # type: ignore[attr-defined]

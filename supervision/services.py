@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import AccountabilityCase
+from supervision.models import AccountabilityCase, Conversation
 from supervision.permissions import case_may_manage
 from supervision.transitions import CASES, DENIED
+from workstyle import roles
 from workstyle.errors import InvalidInput, NotAllowed
 from workstyle.roles import Actor
+from workstyle.services import audit_record
 
 Form = AccountabilityCase.Form
 Status = AccountabilityCase.Status
@@ -152,3 +154,51 @@ def case_close(*, actor: Actor, case: AccountabilityCase, now: datetime, note: s
             )
         step.save(closed_at=now, note=note.strip())
     return step.obj
+
+
+def conversation_record(
+    *,
+    actor: Actor,
+    cadre: Any,
+    kind: str,
+    held_on: date,
+    reason: str,
+    now: datetime,
+    outcome: str = "",
+) -> Conversation:
+    """Record a conversation the discipline office held with a cadre."""
+    if not case_may_manage(actor):
+        raise NotAllowed(_("Only the discipline office records conversations."))
+    errors: dict[str, list[Any]] = {}
+    if kind not in Conversation.Kind.values:
+        errors["kind"] = [_("Unknown kind of conversation: use admonishing or reminding.")]
+    if held_on is None:
+        errors["held_on"] = [_("Give the date of the conversation.")]
+    elif held_on > timezone.localtime(now).date():
+        errors["held_on"] = [_("A conversation cannot be recorded before it is held.")]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Say why the conversation was held.")]
+    own = roles.cadre_of(actor)
+    if own is not None and cadre is not None and own.pk == cadre.pk:
+        errors["cadre"] = [_("Nobody records a conversation held with himself.")]
+    if errors:
+        raise InvalidInput(_("The conversation cannot be recorded."), errors=errors)
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            cadre=cadre,
+            kind=kind,
+            held_on=held_on,
+            # Only the discipline office gets here: the actor is a signed-in user.
+            held_by=cast(Any, actor),
+            reason=reason.strip(),
+            outcome=(outcome or "").strip(),
+            recorded_at=now,
+        )
+        audit_record(
+            actor=actor,
+            verb="create",
+            now=now,
+            target=conversation,
+            data={"cadre": cadre.pk, "kind": kind, "held_on": held_on.isoformat()},
+        )
+    return conversation

@@ -18,6 +18,26 @@ def _clean_redis() -> None:
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
+@pytest.fixture(autouse=True)
+def _eight_ethos(request: Any) -> None:
+    """The eight ethos are rows of a data migration, and a transactional test's flush (the browser
+    tests, the worker tests) empties their table for every later test of its worker, in this run and
+    the next (--reuse-db): put them back, the way the migration does, for a test with a database."""
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & names:
+        return
+    # Autouse fixtures come first: open the test's database access now rather than after this.
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    import importlib
+
+    from django.apps import apps
+
+    from cadres.models import Ethos
+
+    if Ethos.objects.count() != 8:
+        importlib.import_module("cadres.migrations.0003_the_eight_ethos").add_the_eight(apps, None)
+
+
 @pytest.fixture
 def discipline_user(db: Any) -> Any:
     return UserFactory(username="inspector-t", groups=["discipline"])

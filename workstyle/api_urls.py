@@ -12,4 +12,5 @@ urlpatterns = [
     path("public/", include("complaints.public.api_urls")),
     path("", include("supervision.api_urls")),
     path("", include("meetings.api_urls")),
+    path("", include("ethos.api_urls")),
 ]

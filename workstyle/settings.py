@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 
 from django.utils.csp import CSP  # type: ignore[import-not-found,unused-ignore]
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "complaints",
     "meetings",
     "supervision",
+    "ethos",
 ]
 
 MIDDLEWARE = [
@@ -345,6 +347,8 @@ SPECTACULAR_SETTINGS = {
         "RectificationItemStatusEnum": "meetings.models.RectificationItem.Status",
         "AccountabilityCaseSourceEnum": "supervision.models.AccountabilityCase.Source",
         "AccountabilityCaseOpenSourceEnum": "supervision.serializers.OPENABLE_SOURCES",
+        "CommitmentStatusEnum": "ethos.models.Commitment.Status",
+        "AppraisalRoundStatusEnum": "ethos.models.AppraisalRound.Status",
     },
 }
 
@@ -369,6 +373,19 @@ WORKSTYLE_SITE_URL = env.url("WORKSTYLE_SITE_URL", {"http", "https"}, "http://lo
 WORKSTYLE_SITE_NAME = _("Work Style Supervision Portal")
 WORKSTYLE_DEMO_PASSWORD = env.text("DEMO_PASSWORD", "workstyle-demo")
 
+# --- the eight ethos: commitments and democratic appraisal ------------------------------------
+# The shortest pledge a commitment accepts, in characters.
+WORKSTYLE_PLEDGE_MIN_CHARS = env.number("WORKSTYLE_PLEDGE_MIN_CHARS", 10, minimum=1)
+# The share of "poor" grades in any one ethos at which a cadre is flagged for an admonishing
+# conversation: a fraction ("1/3") or a decimal ("0.3"), above 0 and at most 1.
+WORKSTYLE_APPRAISAL_POOR_SHARE = env.text("WORKSTYLE_APPRAISAL_POOR_SHARE", "1/3")
+try:
+    _poor_share = Fraction(WORKSTYLE_APPRAISAL_POOR_SHARE)
+except (ValueError, ZeroDivisionError) as _exc:
+    raise ConfigError(f"WORKSTYLE_APPRAISAL_POOR_SHARE: not a fraction: {WORKSTYLE_APPRAISAL_POOR_SHARE!r}") from _exc
+if not 0 < _poor_share <= 1:
+    raise ConfigError("WORKSTYLE_APPRAISAL_POOR_SHARE must be above 0 and at most 1")
+
 # Static schedule: one beat, no database scheduler (duplicate runs were reported with one).
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "workstyle.tasks.outbox_relay", "schedule": float(WORKSTYLE_OUTBOX_SECONDS)},
@@ -378,6 +395,8 @@ CELERY_BEAT_SCHEDULE = {
     "erase-contacts": {"task": "complaints.tasks.erase_expired_contacts", "schedule": 3600.0},
     "close-answered": {"task": "complaints.tasks.close_answered", "schedule": 3600.0},
     "purge-tokens": {"task": "workstyle.tasks.api_tokens_purge", "schedule": 86400.0},
+    # Commitments not signed: reminders before and on the deadline, the head told after it.
+    "commitment-reminders": {"task": "ethos.tasks.commitment_reminders", "schedule": 3600.0},
 }
 
 CAPTCHA_TEST_MODE = False

@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("workbench/", include("supervision.urls")),
     path("workbench/", include("meetings.urls")),
+    path("ethos/", include("ethos.urls")),
+    path("appraisal/", include("ethos.public_urls")),
     path("captcha/", include("captcha.urls")),
     path("api/v1/", include("workstyle.api_urls")),
     path("open311/v2/", include("complaints.open311.urls")),

@@ -13,6 +13,7 @@ from complaints import services
 from supervision import services as cases
 from tests.factories.complaints import complaint_in_state
 from tests.factories.org import CadreFactory, UserFactory
+from tests.security.city_ethos import build_ethos
 from workstyle.services import api_token_issue
 
 
@@ -101,6 +102,7 @@ def build_city(org: Any, discipline: Any) -> City:
         "against_unit": case("against_unit", "audit", subject_unit=org.township),
     }
     city.meetings = build_meetings(org, discipline, now)
+    build_ethos(org, users, now)
     # Every user with an account holds an API token (the tokens' own addresses are in the matrix).
     for user in users.values():
         if user is not None:

@@ -21,8 +21,9 @@ from rest_framework.test import APIClient, APIRequestFactory
 
 from cadres.models import Cadre, Department, Unit
 from complaints.models import Attachment, Complaint
+from ethos.models import AppraisalRound, Commitment
 from meetings.models import Meeting, RectificationAttachment, RectificationItem
-from supervision.models import AccountabilityCase
+from supervision.models import AccountabilityCase, Conversation
 from tests.security.city import City
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,12 @@ PAGE_MODELS: dict[str, type[models.Model]] = {
     "meetings:item": RectificationItem,
     "meetings:item_action": RectificationItem,
     "meetings:attachment": RectificationAttachment,
+    "ethos:commitment_detail": Commitment,
+    "ethos:commitment_print": Commitment,
+    "ethos:commitment_action": Commitment,
+    "ethos:round_detail": AppraisalRound,
+    "ethos:rate": AppraisalRound,
+    "ethos:round_action": AppraisalRound,
 }
 
 
@@ -115,6 +122,10 @@ def _words(obj: models.Model) -> list[str]:
         return [problem.text for problem in obj.problems.all()]
     if isinstance(obj, RectificationItem):
         return [obj.measure]
+    if isinstance(obj, Commitment):
+        return [p.text for p in obj.pledges.all()]
+    if isinstance(obj, Conversation):
+        return [obj.reason]
     return []
 
 

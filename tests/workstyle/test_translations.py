@@ -15,7 +15,7 @@ from django.conf import settings
 LOCALE = Path(settings.BASE_DIR) / "locale"
 PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-SOURCES = ["manage.py", "workstyle", "cadres", "complaints", "meetings", "supervision", "templates", "locale"]
+SOURCES = ["manage.py", "workstyle", "cadres", "complaints", "meetings", "supervision", "ethos", "templates", "locale"]
 
 
 def _entries(po_text: str) -> list[str]:

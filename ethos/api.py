@@ -27,15 +27,15 @@ from ethos.permissions import ethos_may_organise
 from ethos.serializers import (
     BallotSerializer,
     CadreResultSerializer,
-    CommentSerializer,
+    CommitmentCommentSerializer,
     CommitmentCreateSerializer,
     CommitmentDetailSerializer,
+    CommitmentReasonSerializer,
     CommitmentSerializer,
     CommitmentUpdateSerializer,
     CommitmentYearSerializer,
     LinkCountSerializer,
     RaterLinkSerializer,
-    ReasonSerializer,
     RoundCreateSerializer,
     RoundSerializer,
 )
@@ -157,7 +157,7 @@ add_transition_actions(
     CommitmentViewSet,
     COMMITMENTS,
     services=services,
-    inputs={"": None, "comment": CommentSerializer, "reason": ReasonSerializer},
+    inputs={"": None, "comment": CommitmentCommentSerializer, "reason": CommitmentReasonSerializer},
     outputs={"": (lambda view, obj, result: view._detail(obj), CommitmentDetailSerializer)},
     errors=error_responses("commitment"),
 )

@@ -107,11 +107,11 @@ class CommitmentUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     pledges = PledgeInputSerializer(many=True)
 
 
-class CommentSerializer(serializers.Serializer[dict[str, Any]]):
+class CommitmentCommentSerializer(serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
+class CommitmentReasonSerializer(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField(max_length=5000)
 
 

@@ -23,9 +23,10 @@ from meetings.filters import MeetingFilter, RectificationFilter, ReportFilter
 from meetings.models import Meeting, MeetingReport, RectificationItem
 from meetings.permissions import unit_may_file
 from meetings.serializers import (
-    CommentSerializer,
     EvidenceSerializer,
+    MeetingCommentSerializer,
     MeetingDetailSerializer,
+    MeetingReasonSerializer,
     MeetingSerializer,
     MeetingUpdateSerializer,
     MeetingWriteSerializer,
@@ -33,7 +34,6 @@ from meetings.serializers import (
     MinutesSerializer,
     ProblemInputSerializer,
     ProblemSerializer,
-    ReasonSerializer,
     RectificationCreateSerializer,
     RectificationDetailSerializer,
     RectificationSerializer,
@@ -208,7 +208,7 @@ add_transition_actions(
     MeetingReportViewSet,
     REPORTS,
     services=services,
-    inputs={"": None, "comment": CommentSerializer, "reason": ReasonSerializer},
+    inputs={"": None, "comment": MeetingCommentSerializer, "reason": MeetingReasonSerializer},
     outputs={"": (lambda view, report, result: view._detail(report), ReportDetailSerializer)},
     errors=error_responses("report"),
 )
@@ -266,7 +266,7 @@ add_transition_actions(
     RectificationViewSet,
     RECTIFICATIONS,
     services=services,
-    inputs={"evidence": EvidenceSerializer, "comment": CommentSerializer, "reason": ReasonSerializer},
+    inputs={"evidence": EvidenceSerializer, "comment": MeetingCommentSerializer, "reason": MeetingReasonSerializer},
     outputs={"": (lambda view, item, result: view._detail(item), RectificationDetailSerializer)},
     errors=error_responses("rectification item"),
 )

@@ -233,11 +233,11 @@ class ReportSummarySerializer(serializers.Serializer[dict[str, Any]]):
     summary = serializers.CharField(max_length=50000, allow_blank=True)
 
 
-class CommentSerializer(serializers.Serializer[dict[str, Any]]):
+class MeetingCommentSerializer(serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
+class MeetingReasonSerializer(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField(
         max_length=5000,
         error_messages={"required": _("Give the reasons."), "blank": _("Give the reasons.")},

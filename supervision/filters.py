@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import AccountabilityCase
+from supervision.models import AccountabilityCase, Notice
 from supervision.selectors import OPEN_STATUSES
 
 Case = AccountabilityCase
@@ -92,3 +92,24 @@ class CasePageFilter(CaseFilter):
         super().__init__(*args, **kwargs)
         for name in ("subject_cadre", "subject_unit", "complaint"):
             self.filters.pop(name, None)
+
+
+class NoticeFilter(django_filters.FilterSet):
+    """The notice lists' filters: year, unit, kind (and the status, which only staff see vary)."""
+
+    year = django_filters.NumberFilter(label=_("year"), field_name="published_on", lookup_expr="year")
+    unit = IdFilter(label=_("unit (id)"), field_name="unit")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Notice.Kind.choices, empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Notice.Status.choices, empty_label=_("Any"))
+
+    class Meta:
+        model = Notice
+        fields: tuple[str, ...] = ("year", "unit", "kind", "status")
+
+
+class PublicNoticeFilter(NoticeFilter):
+    status = None
+
+    class Meta:
+        model = Notice
+        fields: tuple[str, ...] = ("year", "unit", "kind")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("complaints.api_urls")),
     path("public/", include("complaints.public.api_urls")),
     path("", include("supervision.api_urls")),
+    path("public/", include("supervision.public_api_urls")),
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("org/", include("cadres.urls")),
     path("", include("complaints.urls")),
     path("workbench/", include("supervision.urls")),
+    path("notices/", include("supervision.public_urls")),
     path("captcha/", include("captcha.urls")),
     path("api/v1/", include("workstyle.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -318,8 +318,8 @@ def personal_report_update(
     return locked
 
 
-def personal_report_submit(*, actor: Actor, report: PersonalReport, now: datetime) -> PersonalReport:
-    with PERSONAL_REPORTS.step("submit", actor=actor, obj=report, now=now) as step:
+def personal_report_submit(*, actor: Actor, personal_report: PersonalReport, now: datetime) -> PersonalReport:
+    with PERSONAL_REPORTS.step("submit", actor=actor, obj=personal_report, now=now) as step:
         step.save(submitted_at=now, data={"version": step.obj.version})
     return step.obj
 

@@ -232,7 +232,9 @@ def test_a_notice_body_never_runs_script(discipline_user: Any, leader_user: Any,
 def test_feed_is_atom_and_lists_only_published_notices(
     cadre_case: Case, discipline_user: Any, leader_user: Any, org: Any, clock: Any
 ) -> None:
-    published = services.notice_create(actor=discipline_user, title="先进典型甲", body="事迹甲", cadre=org.cadre, now=NOW)
+    published = services.notice_create(
+        actor=discipline_user, title="先进典型甲", body="事迹甲", cadre=org.cadre, now=NOW
+    )
     services.notice_publish(actor=leader_user, notice=published, now=NOW)
     draft = services.notice_create(actor=discipline_user, title="草稿乙", body="事迹乙", cadre=org.other, now=NOW)
     withdrawn = services.notice_create(actor=discipline_user, title="撤回丙", body="事迹丙", cadre=org.other, now=NOW)
@@ -256,7 +258,7 @@ def test_feed_is_atom_and_lists_only_published_notices(
     for tag in ("id", "updated", "published", "summary"):
         assert entry.find(f"{ATOM}{tag}") is not None
     assert draft.title not in response.content.decode() and withdrawn.title not in response.content.decode()
-    assert f'href="/notices/feed/"' in Client().get("/notices/").content.decode()
+    assert 'href="/notices/feed/"' in Client().get("/notices/").content.decode()
 
 
 def test_public_list_filters_by_year_unit_and_kind(

@@ -66,7 +66,8 @@ def test_a_cadre_who_is_not_leading_files_none(round_: Any, org: Any) -> None:
     assert not Debriefing.objects.filter(cadre=org.cadre).exists()
     # A year nobody called for.
     response = api(org.head.user).post("/api/v1/debriefings/", {"year": 2025}, format="json")
-    assert response.status_code == 400 and "year" in response.json()["errors"]
+    assert response.status_code == 400
+    assert "year" in response.json()["errors"]
 
 
 def test_write_submit_review_through_the_api(round_: Any, org: Any, orgdept_user: Any, discipline_user: Any) -> None:
@@ -88,7 +89,8 @@ def test_write_submit_review_through_the_api(round_: Any, org: Any, orgdept_user
     assert api(org.cadre.user).post(f"/api/v1/debriefings/{pk}/submit/", {}, format="json").status_code == 404
     assert api(orgdept_user).post(f"/api/v1/debriefings/{pk}/submit/", {}, format="json").status_code == 403
     submitted = head.post(f"/api/v1/debriefings/{pk}/submit/", {}, format="json")
-    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    assert submitted.status_code == 200
+    assert submitted.json()["status"] == "submitted"
     assert head.patch(f"/api/v1/debriefings/{pk}/", {"duties": "改"}, format="json").status_code == 409
     # The discipline office reads, the organization department reviews.
     assert (
@@ -98,7 +100,8 @@ def test_write_submit_review_through_the_api(round_: Any, org: Any, orgdept_user
     reviewed = api(orgdept_user).post(
         f"/api/v1/debriefings/{pk}/review/", {"note": "述职全面，评价良好。"}, format="json"
     )
-    assert reviewed.status_code == 200 and reviewed.json()["status"] == "reviewed"
+    assert reviewed.status_code == 200
+    assert reviewed.json()["status"] == "reviewed"
     verbs = list(DebriefingEvent.objects.filter(debriefing_id=pk).values_list("verb", flat=True))
     assert verbs == ["open", "edit", "submit", "review"]
 
@@ -170,7 +173,8 @@ def test_debriefing_pages(round_: Any, org: Any, orgdept_user: Any) -> None:
     head = Client()
     head.force_login(org.head.user)
     page = head.get(f"/org/debriefings/{debriefing.pk}/").content.decode()
-    assert "/edit/" in page and "/submit/" in page
+    assert "/edit/" in page
+    assert "/submit/" in page
     refused = head.post(f"/org/debriefings/{debriefing.pk}/submit/")
     assert refused.status_code == 200
     debriefing.refresh_from_db()

@@ -152,7 +152,8 @@ def test_the_pdf_is_the_dossier_as_it_prints(record: Any, org: Any, orgdept_user
     page = Client()
     page.force_login(org.head.user)
     own = page.get(f"/org/cadres/{org.head.pk}/dossier.pdf")
-    assert own.status_code == 200 and own.content.startswith(b"%PDF")
+    assert own.status_code == 200
+    assert own.content.startswith(b"%PDF")
     assert "办公用房超标" not in "".join(p.extract_text() for p in PdfReader(io.BytesIO(own.content)).pages)
     assert PersonalReportView.objects.filter(channel="pdf", viewer=orgdept_user).count() == 2
 

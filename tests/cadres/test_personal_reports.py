@@ -111,7 +111,8 @@ def test_visibility_per_role_and_the_view_log(
     # The log is the organization department's.
     log = api(orgdept_user).get(f"{URL}{report.pk}/views/")
     # Reading the log is not reading the report.
-    assert log.status_code == 200 and len(log.json()) == 2
+    assert log.status_code == 200
+    assert len(log.json()) == 2
     assert api(org.head.user).get(f"{URL}{report.pk}/views/").status_code == 403
 
 

@@ -149,7 +149,9 @@ class CadreDossierPDFView(generics.GenericAPIView[Cadre]):
 # --- Debriefings ---------------------------------------------------------------------------------------
 
 
-class DebriefingRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[DebriefingRound]):
+class DebriefingRoundViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[DebriefingRound]
+):
     """The years the organization department called for debriefings, with their due dates. A POST
     calls for a year (or moves its due date)."""
 
@@ -158,7 +160,7 @@ class DebriefingRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, vie
     filter_backends: list[type] = []
 
     def get_queryset(self) -> QuerySet[DebriefingRound]:
-        return DebriefingRound.objects.order_by("-year")
+        return DebriefingRound.objects.visible_to(self.request.user).order_by("-year")
 
     @extend_schema(
         request=DebriefingRoundSetSerializer, responses={201: DebriefingRoundSerializer, **error_responses("round")}
@@ -313,9 +315,8 @@ class PersonalReportViewSet(
     def views(self, request: Request, pk: Any = None) -> Response:
         """Who read this report, and when (the organization department's)."""
         report = self.get_object()
+        # The log is the organization department's: anyone else who may read the report finds it empty.
         log = PersonalReportView.objects.visible_to(request.user).filter(report=report).select_related("viewer")
-        if not orgdept_may_manage(request.user):
-            raise NotAllowed(_("The log of readings is the organization department's."))
         return Response(PersonalReportViewSerializer(log, many=True).data)
 
 

@@ -205,6 +205,9 @@ class CadrePost(models.Model):
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
+    VISIBLE_THROUGH = "cadre"
+    objects = ThroughParentQuerySet.as_manager()
+
     class Meta:
         ordering = ("cadre", "-started_on", "-id")
         verbose_name = _("post held")
@@ -220,12 +223,20 @@ class CadrePost(models.Model):
         return f"{self.cadre.name}: {self.position}"
 
 
+class DebriefingRoundQuerySet(models.QuerySet["DebriefingRound"]):
+    def visible_to(self, user: Any) -> DebriefingRoundQuerySet:
+        """The years called for and their due dates are known to everyone on the workbench."""
+        return self if roles.is_staff_user(user) else self.none()
+
+
 class DebriefingRound(models.Model):
     """The organization department's call for one year's debriefings, with their due date."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     due_at = models.DateTimeField(_("due"))
     created_at = models.DateTimeField(_("created"))
+
+    objects = DebriefingRoundQuerySet.as_manager()
 
     class Meta:
         ordering = ("-year",)
@@ -373,10 +384,13 @@ class PersonalReportItem(models.Model):
     report = models.ForeignKey(PersonalReport, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     person = models.CharField(_("person"), max_length=64, blank=True, default="")
-    description = models.CharField(_("description"), max_length=500)
+    description = models.CharField(_("details"), max_length=500)
     occurred_on = models.DateField(_("date"), null=True, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    VISIBLE_THROUGH = "report"
+    objects = ThroughParentQuerySet.as_manager()
 
     class Meta:
         ordering = ("report", "order", "id")

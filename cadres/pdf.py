@@ -5,14 +5,18 @@ markup is refused, so that a record's text can never make the server fetch anyth
 
 from __future__ import annotations
 
+import logging
 from typing import Any, NoReturn
 
 from django.contrib.staticfiles import finders
 
 PRINT_STYLESHEET = "css/dossier-print.css"
 
+# WeasyPrint reports each rendering step at INFO; one dossier is not worth seven lines of log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
+
+def _refuse(url: str) -> NoReturn:
     raise ValueError(f"the dossier's PDF fetches nothing ({url[:60]})")
 
 
@@ -27,8 +31,14 @@ def _stylesheet() -> str:
 def html_to_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
-    document = HTML(string=html, url_fetcher=_refuse, base_url=None)
-    pdf = document.write_pdf(stylesheets=[CSS(string=_stylesheet(), url_fetcher=_refuse)])
+    class RefusingFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            _refuse(url)
+
+    fetcher = RefusingFetcher(allowed_protocols=())
+    document = HTML(string=html, url_fetcher=fetcher, base_url=None)
+    pdf = document.write_pdf(stylesheets=[CSS(string=_stylesheet(), url_fetcher=fetcher)])
     assert pdf is not None
     return bytes(pdf)

@@ -14,6 +14,5 @@ urlpatterns = [
     path("cadres/<int:pk>/dossier.pdf", views.cadre_dossier_pdf, name="dossier_pdf"),
     path("debriefings/", views.debriefing_list, name="debriefings"),
     path("debriefings/<int:pk>/", views.debriefing_detail, name="debriefing"),
-    path("debriefings/<int:pk>/edit/", views.debriefing_edit, name="debriefing_edit"),
     path("debriefings/<int:pk>/<slug:action>/", views.debriefing_action, name="debriefing_action"),
 ]

@@ -209,10 +209,7 @@ def debriefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _debriefing_page(request, _get_debriefing(request, pk))
 
 
-@staff_required
-@require_POST
-def debriefing_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    debriefing = _get_debriefing(request, pk)
+def _debriefing_edit(request: HttpRequest, debriefing: Debriefing) -> HttpResponse:
     if not is_own(request.user, debriefing):
         raise PermissionDenied(_("Only the cadre himself writes his debriefing."))
     form = DebriefingForm(request.POST, request.FILES)
@@ -232,6 +229,8 @@ def debriefing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def debriefing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action == "edit":
+        return _debriefing_edit(request, _get_debriefing(request, pk))
     row = DEBRIEFINGS.rows.get(action)
     if row is None or not row.staff:
         raise Http404

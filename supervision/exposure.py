@@ -77,7 +77,8 @@ def exposure_draft(case: AccountabilityCase) -> dict[str, Any]:
             facts = gettext("A problem of %(category)s reported by the public was verified.") % {
                 "category": case.complaint.get_category_display()
             }
-        forms = gettext("、").join(str(AccountabilityCase.Form(f).label) for f in case.decision_forms)
+        separator = "、" if (translation.get_language() or "").startswith("zh") else ", "
+        forms = separator.join(str(AccountabilityCase.Form(f).label) for f in case.decision_forms)
         decision = _clean(case, case.decision_text)
         paragraphs = [
             gettext("%(who)s: %(facts)s") % {"who": who, "facts": facts},

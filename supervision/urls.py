@@ -15,6 +15,5 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
-    path("notices/<int:pk>/edit/", views.notice_edit, name="notice_edit"),
     path("notices/<int:pk>/<slug:action>/", views.notice_action, name="notice_action"),
 ]

@@ -233,10 +233,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/notices/new.html", {"form": form})
 
 
-@staff_required
-@require_POST
-def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get_notice(request, pk)
+def _notice_edit(request: HttpRequest, notice: Notice) -> HttpResponse:
     if not notice_may_draft(request.user):
         raise PermissionDenied(services.NOTICE_DRAFT_DENIED)
     form = NoticeForm(request.POST)
@@ -255,6 +252,8 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def notice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action == "edit":
+        return _notice_edit(request, _get_notice(request, pk))
     row = NOTICES.rows.get(action)
     if row is None or not row.staff:
         raise Http404

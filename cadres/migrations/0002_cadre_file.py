@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('marriage', 'Change of marital status'), ('spouse_employment', "Spouse's employment"), ('child_employment', "Child's employment"), ('family_business', 'Business run by spouse or children'), ('abroad', 'Travel abroad (private)'), ('property', 'Real estate'), ('investment', 'Investments')], max_length=32, verbose_name='kind')),
                 ('person', models.CharField(blank=True, default='', max_length=64, verbose_name='person')),
-                ('description', models.CharField(max_length=500, verbose_name='description')),
+                ('description', models.CharField(max_length=500, verbose_name='details')),
                 ('occurred_on', models.DateField(blank=True, null=True, verbose_name='date')),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='amount (yuan)')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),

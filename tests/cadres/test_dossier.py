@@ -173,3 +173,23 @@ def test_a_section_registered_by_another_app_appears_where_its_order_says(
         assert keys(orgdept_user, org.head).index("conversations") == 3
     finally:
         _SECTIONS.pop("conversations")
+
+
+def test_the_pdf_fetches_nothing(monkeypatch: Any) -> None:
+    """Every URL in the markup goes to the refusing fetcher, none to the network or the disk."""
+    from cadres import pdf as module
+
+    asked: list[str] = []
+
+    def refuse(url: str) -> Any:
+        asked.append(url)
+        raise ValueError("refused")
+
+    monkeypatch.setattr(module, "_refuse", refuse)
+    pdf = module.html_to_pdf(
+        '<p>张三</p><img src="http://127.0.0.1:9/secret.png"><link rel="stylesheet" href="file:///etc/passwd">'
+    )
+    assert pdf.startswith(b"%PDF")
+    assert "http://127.0.0.1:9/secret.png" in asked
+    assert "file:///etc/passwd" in asked
+    assert "张三" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()

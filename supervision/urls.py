@@ -10,7 +10,6 @@ urlpatterns = [
     path("cases/new/", views.case_open, name="case_open"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     # One route per action of the transition table: /cases/<pk>/investigate/, …/decide/, …/close/.
-    path("cases/<int:pk>/expose/", views.case_expose, name="case_expose"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/new/", views.notice_new, name="notice_new"),

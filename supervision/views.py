@@ -124,6 +124,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action == "expose":
+        return _case_expose(request, pk)
     row = CASES.rows.get(action)
     if row is None or not row.staff:
         raise Http404
@@ -279,9 +281,7 @@ def notice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _notice_detail(request, notice, bound=form)
 
 
-@staff_required
-@require_POST
-def case_expose(request: HttpRequest, pk: int) -> HttpResponse:
+def _case_expose(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft the exposure of a decided case (its text comes from the case alone)."""
     case = _get_case(request, pk)
     try:

@@ -332,6 +332,11 @@ SPECTACULAR_SETTINGS = {
         "AccountabilityCaseStatusEnum": "supervision.models.AccountabilityCase.Status",
         "AccountabilityCaseSourceEnum": "supervision.models.AccountabilityCase.Source",
         "AccountabilityCaseOpenSourceEnum": "supervision.serializers.OPENABLE_SOURCES",
+        "NoticeKindEnum": "supervision.models.Notice.Kind",
+        "NoticeStatusEnum": "supervision.models.Notice.Status",
+        "DebriefingStatusEnum": "cadres.models.Debriefing.Status",
+        "PersonalReportStatusEnum": "cadres.models.PersonalReport.Status",
+        "PersonalReportViewChannelEnum": "cadres.models.PersonalReportView.Channel",
     },
 }
 

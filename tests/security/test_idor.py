@@ -45,6 +45,7 @@ PAGE_MODELS: dict[str, type[models.Model]] = {
     "supervision:notice_detail": Notice,
     "supervision:notice_action": Notice,
     "notices:detail": Notice,
+    "public-notice-detail": Notice,
 }
 
 
@@ -64,11 +65,12 @@ SCOPES: dict[str, Any] = {
     "cadres:dossier": _dossier_scope,
     "cadres:dossier_pdf": _dossier_scope,
     "notices:detail": _published_notices,
+    "public-notice-detail": _published_notices,
     "/api/v1/cadres/{id}/dossier/": _dossier_scope,
     "/api/v1/cadres/{id}/dossier.pdf": _dossier_scope,
 }
 # Pages for everyone: no login asked.
-PUBLIC_PAGES = {"notices:detail"}
+PUBLIC_PAGES = {"notices:detail", "public-notice-detail"}
 
 
 def _schema() -> dict[str, Any]:

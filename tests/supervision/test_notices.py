@@ -295,6 +295,9 @@ def test_public_list_filters_by_year_unit_and_kind(
     assert api.get("/api/v1/public/notices/?kind=nonsense").status_code == 400
     page = Client().get(f"/notices/?kind=model&year={date.today().year + 1}").content.decode()
     assert isinstance(page, str)
+    everything = Client().get("/notices/").content.decode()
+    assert "优秀镇干部" in everything and exposure.title in everything
+    assert Client().get("/notices/?kind=nonsense").status_code == 200
     listed = Client().get("/notices/?kind=model").content.decode()
     assert "优秀镇干部" in listed
     assert exposure.title not in listed

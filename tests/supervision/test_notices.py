@@ -4,7 +4,7 @@ leaking the complaint, the public pages, the public API and the Atom feed."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -293,10 +293,9 @@ def test_public_list_filters_by_year_unit_and_kind(
     assert ids(f"?year={NOW.year}") == {exposure.pk}
     assert ids(f"?unit={org.township.pk}") == {model.pk}
     assert api.get("/api/v1/public/notices/?kind=nonsense").status_code == 400
-    page = Client().get(f"/notices/?kind=model&year={date.today().year + 1}").content.decode()
-    assert isinstance(page, str)
     everything = Client().get("/notices/").content.decode()
-    assert "优秀镇干部" in everything and exposure.title in everything
+    assert "优秀镇干部" in everything
+    assert exposure.title in everything
     assert Client().get("/notices/?kind=nonsense").status_code == 200
     listed = Client().get("/notices/?kind=model").content.decode()
     assert "优秀镇干部" in listed

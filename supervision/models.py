@@ -168,9 +168,10 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
     def visible_to(self, user: Any) -> NoticeQuerySet:
         """The discipline office and the organization department see every notice, drafts and
         withdrawn ones included, except the unpublished ones about a case held against themselves;
-        everybody else sees what the public sees."""
+        everybody else on the workbench sees what the public sees (the public pages read
+        ``published()`` themselves)."""
         if not roles.sees_whole_organisation(user):
-            return self.published()
+            return self.published() if roles.is_staff_user(user) else self.none()
         cadre = roles.cadre_of(user)
         if cadre is None:
             return self

@@ -261,7 +261,7 @@ def test_feed_is_atom_and_lists_only_published_notices(
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == 1
     entry = entries[0]
-    assert "先进典型甲" in entry.findtext(f"{ATOM}title")
+    assert "先进典型甲" in (entry.findtext(f"{ATOM}title") or "")
     assert entry.find(f"{ATOM}link").get("href").endswith(f"/notices/{published.pk}/")
     for tag in ("id", "updated", "published", "summary"):
         assert entry.find(f"{ATOM}{tag}") is not None

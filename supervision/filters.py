@@ -94,10 +94,16 @@ class CasePageFilter(CaseFilter):
             self.filters.pop(name, None)
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year: a whole number the calendar knows, or the filter is refused (400)."""
+
+    field_class = forms.IntegerField
+
+
 class NoticeFilter(django_filters.FilterSet):
     """The notice lists' filters: year, unit, kind (and the status, which only staff see vary)."""
 
-    year = django_filters.NumberFilter(label=_("year"), field_name="published_on", lookup_expr="year")
+    year = YearFilter(label=_("year"), field_name="published_on", lookup_expr="year", min_value=1900, max_value=9999)
     unit = IdFilter(label=_("unit (id)"), field_name="unit")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=Notice.Kind.choices, empty_label=_("Any"))
     status = django_filters.ChoiceFilter(label=_("status"), choices=Notice.Status.choices, empty_label=_("Any"))

@@ -330,3 +330,11 @@ def test_workbench_pages_draft_publish_withdraw(
     assert leader.post(f"/workbench/notices/{notice.pk}/withdraw/", {"reason": "更正"}).status_code == 302
     notice.refresh_from_db()
     assert notice.status == Notice.Status.WITHDRAWN
+
+
+@pytest.mark.parametrize("year", ["2.9788998788316896e+16", "99999", "-1", "1.5", "abc"])
+def test_a_year_the_calendar_does_not_know_is_refused(year: str, db: Any) -> None:
+    response = APIClient().get("/api/v1/public/notices/", {"year": year})
+    assert response.status_code == 400
+    assert "year" in response.json()["errors"]
+    assert Client().get("/notices/", {"year": year}).status_code == 200

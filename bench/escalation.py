@@ -176,7 +176,7 @@ def _reset() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE complaints_complaintevent, workstyle_outboxemail, workstyle_notification, "
-            "supervision_caseevent, supervision_accountabilitycase"
+            "supervision_caseevent, supervision_noticeevent, supervision_notice, supervision_accountabilitycase"
         )
         cursor.execute("UPDATE complaints_complaint SET escalation_level = 0, escalated_at = NULL, reminded_for = NULL")
         cursor.execute("VACUUM ANALYZE complaints_complaint")

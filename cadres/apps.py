@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CadresConfig(AppConfig):
     name = "cadres"
     verbose_name = _("Cadres and organisation")
+
+    def ready(self) -> None:
+        # The debriefings' place on the deadline ladder, and this app's sections of the dossier.
+        from cadres import escalation, sections  # noqa: F401

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db import models, transaction
+from django.utils import timezone
 
-from cadres.models import Cadre, Department, Unit
+from cadres import services
+from cadres.models import Cadre, CadrePost, Debriefing, DebriefingRound, Department, PersonalReport, Unit
 from workstyle import roles
 
 K = Unit.Kind
@@ -351,3 +354,106 @@ def _seed_account(account: Account, *, encoded: str, cadres: Mapping[str, Cadre]
         cadre.user = user
         cadre.save(update_fields=["user"])
         result.updated += 1
+
+
+# --- The cadres' own records: debriefings in every state, personal-matter reports, past posts ------
+
+# (account, duties, integrity, state wanted: draft | submitted | reviewed)
+DEBRIEFINGS: list[tuple[str, str, str, str]] = [
+    (
+        "head",
+        "牵头推进老旧小区改造项目12个，按期完成率100%；办理群众来信来访事项47件。",
+        "严格执行中央八项规定精神，未收受礼品礼金，未违规插手工程项目。",
+        "reviewed",
+    ),
+    (
+        "director",
+        "落实全面从严治党主体责任，主持召开党组会议研究党风廉政建设工作6次。",
+        "带头遵守廉洁自律规定，配偶子女未在本系统从业、经商。",
+        "submitted",
+    ),
+    ("envhead", "组织开展执法检查38次，查处环境违法案件9起。", "", "draft"),
+]
+
+# (account, rows of the declaration)
+PERSONAL_REPORTS: list[tuple[str, list[dict[str, Any]]]] = [
+    (
+        "head",
+        [
+            {"kind": "spouse_employment", "person": "配偶", "description": "江州市第一中学教师"},
+            {"kind": "property", "person": "本人", "description": "东湖街道住房一套，建筑面积112平方米"},
+            {"kind": "abroad", "person": "本人", "description": "因私赴新加坡探亲7天", "days_ago": 200},
+        ],
+    ),
+    (
+        "director",
+        [
+            {"kind": "child_employment", "person": "儿子", "description": "在上海某律师事务所任律师"},
+            {"kind": "investment", "person": "配偶", "description": "持有基金", "amount": "86000.00"},
+        ],
+    ),
+    ("townhead", [{"kind": "marriage", "person": "本人", "description": "无变化"}]),
+]
+
+# (staff number, unit code, position, rank, from, until)
+PAST_POSTS: list[tuple[str, str, str, str, str, str]] = [
+    ("JZ0421", "jz-donghu", "东湖街道党工委委员、办事处副主任", R.SECTION, "2016-03-01", "2021-08-31"),
+    ("JZ0401", "jz-env", "生态环境局副局长", R.DIVISION_DEPUTY, "2015-06-01", "2020-12-31"),
+]
+
+
+def seed_records(*, now: Any, stdout: Writer | None = None) -> None:
+    """Debriefings of this year in every state, personal-matter reports of the demo's leading
+    cadres, and some past posts; idempotent, through the services."""
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[a.username for a in ACCOUNTS])}
+    orgdept = users.get("orgdept")
+    if orgdept is None:
+        return
+    today = timezone.localtime(now).date()
+    year = today.year
+    if not DebriefingRound.objects.filter(year=year).exists():
+        services.debriefing_round_set(actor=orgdept, year=year, due_on=today + timedelta(days=20), now=now)
+    for username, duties, integrity, wanted in DEBRIEFINGS:
+        user = users.get(username)
+        debriefing = Debriefing.objects.filter(year=year, cadre__user=user).first() if user else None
+        if debriefing is None:
+            continue
+        if debriefing.status == Debriefing.Status.DRAFT:
+            debriefing = services.debriefing_update(
+                actor=user, debriefing=debriefing, duties=duties, integrity=integrity, now=now
+            )
+            if wanted != "draft":
+                debriefing = services.debriefing_submit(actor=user, debriefing=debriefing, now=now)
+        if wanted == "reviewed" and debriefing.status == Debriefing.Status.SUBMITTED:
+            services.debriefing_review(
+                actor=orgdept, debriefing=debriefing, note="述职述廉报告内容全面，评价为好。", now=now
+            )
+    report_year = year - 1
+    for username, rows in PERSONAL_REPORTS:
+        user = users.get(username)
+        if user is None or PersonalReport.objects.filter(cadre__user=user, year=report_year).exists():
+            continue
+        items = [
+            {
+                **{k: v for k, v in row.items() if k != "days_ago"},
+                "occurred_on": today - timedelta(days=row["days_ago"]) if "days_ago" in row else None,
+            }
+            for row in rows
+        ]
+        report = services.personal_report_create(actor=user, year=report_year, items=items, now=now)
+        services.personal_report_submit(actor=user, personal_report=report, now=now)
+    for number, unit, position, rank, start, end in PAST_POSTS:
+        cadre = Cadre.objects.filter(staff_number=number).first()
+        unit_row = Unit.objects.filter(code=unit).first()
+        if cadre is None or unit_row is None:
+            continue
+        CadrePost.objects.get_or_create(
+            cadre=cadre,
+            started_on=date.fromisoformat(start),
+            defaults={"unit": unit_row, "position": position, "rank": rank, "ended_on": date.fromisoformat(end)},
+        )
+    if stdout is not None:
+        stdout.write(
+            f"Cadres' records: {Debriefing.objects.filter(year=year).count()} debriefings for {year}, "
+            f"{PersonalReport.objects.filter(year=report_year).count()} personal-matter reports for {report_year}.\n"
+        )

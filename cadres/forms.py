@@ -57,3 +57,25 @@ class UnitAdminForm(forms.ModelForm):
         if parent is not None and self.instance.pk is not None and parent.pk in self.instance.subtree_ids():
             raise forms.ValidationError(_("A unit cannot be placed under itself or a unit below it."))
         return parent
+
+
+class DebriefingForm(forms.Form):
+    duties = forms.CharField(
+        label=_("performance of duties"), widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=50000
+    )
+    integrity = forms.CharField(
+        label=_("keeping clean"), widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=50000
+    )
+    attachment = forms.FileField(label=_("attachment (PDF, JPEG or PNG)"), required=False)
+
+
+class DebriefingNoteForm(forms.Form):
+    note = forms.CharField(label=_("review"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+
+
+class DebriefingConfirmForm(forms.Form):
+    pass
+
+
+# The page form of each input shape of ``cadres.transitions.DEBRIEFINGS``.
+DEBRIEFING_ACTION_FORMS: dict[str, type[forms.Form]] = {"": DebriefingConfirmForm, "note": DebriefingNoteForm}

@@ -10,4 +10,9 @@ urlpatterns = [
     path("departments/<int:pk>/", views.department_detail, name="department"),
     path("cadres/", views.cadre_list, name="cadres"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre"),
+    path("cadres/<int:pk>/dossier/", views.cadre_dossier, name="dossier"),
+    path("cadres/<int:pk>/dossier.pdf", views.cadre_dossier_pdf, name="dossier_pdf"),
+    path("debriefings/", views.debriefing_list, name="debriefings"),
+    path("debriefings/<int:pk>/", views.debriefing_detail, name="debriefing"),
+    path("debriefings/<int:pk>/<slug:action>/", views.debriefing_action, name="debriefing_action"),
 ]

@@ -3,13 +3,26 @@ object out of the user's scope answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from typing import Any
 
-from cadres import selectors
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres import selectors, services
+from cadres.dossier import dossier_fill, dossier_may_view, dossier_pdf, dossier_viewed
 from cadres.filters import CadreFilter, DepartmentFilter
-from cadres.models import Cadre, Department, Unit
+from cadres.forms import DEBRIEFING_ACTION_FORMS, DebriefingForm
+from cadres.models import Cadre, Debriefing, Department, Unit
+from cadres.permissions import is_own
+from cadres.transitions import DEBRIEFINGS
+from workstyle.errors import DomainError, NotAllowed
+from workstyle.forms import form_add_domain_error
 from workstyle.views import staff_required
 
 PAGE_SIZE = 50
@@ -111,6 +124,133 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(head=cadre)
         .select_related("unit")
         .order_by("code"),
+        "may_read_dossier": dossier_may_view(user, cadre),
         "tab": "cadres",
     }
     return render(request, "cadres/cadre_detail.html", context)
+
+
+# --- The integrity dossier ------------------------------------------------------------------------
+
+
+def _dossier_cadre(request: HttpRequest, pk: int) -> Cadre:
+    """The cadre, when the user may read his dossier; otherwise 404 like a cadre out of scope."""
+    cadre = get_object_or_404(Cadre.objects.visible_to(request.user).select_related("unit", "department"), pk=pk)
+    if not dossier_may_view(request.user, cadre):
+        raise Http404
+    return cadre
+
+
+@staff_required
+def cadre_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _dossier_cadre(request, pk)
+    now = timezone.now()
+    sections = dossier_fill(cadre=cadre, viewer=request.user)
+    dossier_viewed(sections=sections, viewer=request.user, channel="dossier", now=now)
+    context = {"cadre": cadre, "sections": sections, "generated": now, "tab": "cadres"}
+    return render(request, "cadres/dossier_page.html", context)
+
+
+@staff_required
+def cadre_dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _dossier_cadre(request, pk)
+    now = timezone.now()
+    sections = dossier_fill(cadre=cadre, viewer=request.user)
+    pdf = dossier_pdf(cadre=cadre, sections=sections, viewer=request.user, now=now)
+    dossier_viewed(sections=sections, viewer=request.user, channel="pdf", now=now)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="dossier-{cadre.staff_number}.pdf"'
+    return response
+
+
+# --- Debriefings --------------------------------------------------------------------------------------
+
+
+@staff_required
+def debriefing_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        Debriefing.objects.visible_to(request.user)
+        .select_related("cadre", "cadre__unit")
+        .order_by("-year", "cadre__staff_number")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cadres/debriefing_list.html", {"page": page, "tab": "debriefings"})
+
+
+def _debriefing_page(
+    request: HttpRequest, debriefing: Debriefing, *, bound: Any = None, edit: Any = None
+) -> HttpResponse:
+    actions = DEBRIEFINGS.allowed_actions(user=request.user, obj=debriefing)
+    forms = []
+    for action in actions:
+        row = DEBRIEFINGS[action]
+        form = bound if bound is not None and bound.action == action else DEBRIEFING_ACTION_FORMS[row.input]()
+        form.action = action  # type: ignore[union-attr]
+        forms.append((action, form, row))
+    may_edit = debriefing.status == Debriefing.Status.DRAFT and is_own(request.user, debriefing)
+    if may_edit and edit is None:
+        edit = DebriefingForm(initial={"duties": debriefing.duties, "integrity": debriefing.integrity})
+    context = {
+        "debriefing": debriefing,
+        "events": debriefing.events.select_related("actor").order_by("at", "id"),
+        "action_forms": forms,
+        "edit_form": edit if may_edit else None,
+        "tab": "debriefings",
+    }
+    return render(request, "cadres/debriefing_detail.html", context)
+
+
+def _get_debriefing(request: HttpRequest, pk: int) -> Debriefing:
+    return get_object_or_404(Debriefing.objects.visible_to(request.user).select_related("cadre", "cadre__unit"), pk=pk)
+
+
+@staff_required
+def debriefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _debriefing_page(request, _get_debriefing(request, pk))
+
+
+def _debriefing_edit(request: HttpRequest, debriefing: Debriefing) -> HttpResponse:
+    if not is_own(request.user, debriefing):
+        raise PermissionDenied(_("Only the cadre himself writes his debriefing."))
+    form = DebriefingForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.debriefing_update(
+                actor=request.user, debriefing=debriefing, now=timezone.now(), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Debriefing saved."))
+            return redirect("cadres:debriefing", pk=debriefing.pk)
+    return _debriefing_page(request, debriefing, edit=form)
+
+
+@staff_required
+@require_POST
+def debriefing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action == "edit":
+        return _debriefing_edit(request, _get_debriefing(request, pk))
+    row = DEBRIEFINGS.rows.get(action)
+    if row is None or not row.staff:
+        raise Http404
+    debriefing = _get_debriefing(request, pk)
+    try:
+        DEBRIEFINGS.authorize(action, actor=request.user, obj=debriefing)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    form = DEBRIEFING_ACTION_FORMS[row.input](request.POST)
+    form.action = action  # type: ignore[attr-defined]
+    if form.is_valid():
+        try:
+            DEBRIEFINGS.service(services, action)(
+                actor=request.user, debriefing=debriefing, now=timezone.now(), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, str(row.done))
+            return redirect("cadres:debriefing", pk=debriefing.pk)
+    debriefing.refresh_from_db()
+    return _debriefing_page(request, debriefing, bound=form)

@@ -25,5 +25,6 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(ensure_policies, sender=self)
         # Register the notification kinds, the complaints' kind on the deadline ladder
-        # (escalation), the transition table and the dashboard panels of this app.
-        from complaints import dashboard, escalation, notifications, transitions  # noqa: F401
+        # (escalation), the transition table and the dashboard panels of this app, and its
+        # section of the integrity dossier.
+        from complaints import dashboard, escalation, notifications, sections, transitions  # noqa: F401

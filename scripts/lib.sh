@@ -45,3 +45,24 @@ ensure_venv() {
     fi
     export PATH="$PWD/.venv/bin:$PATH"
 }
+
+# ensure_pdf_deps: what the integrity dossier's PDF (WeasyPrint) needs from the system: Pango and
+# HarfBuzz to lay out the text, and a CJK font from Debian's packages for the Chinese. Installed with
+# apt-get when missing (as root); otherwise says what to install.
+ensure_pdf_deps() {
+    local missing=()
+    ldconfig -p 2>/dev/null | grep 'libpango-1.0.so.0' >/dev/null || missing+=(libpango-1.0-0)
+    ldconfig -p 2>/dev/null | grep 'libpangoft2-1.0.so.0' >/dev/null || missing+=(libpangoft2-1.0-0)
+    ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset.so.0' >/dev/null || missing+=(libharfbuzz-subset0)
+    if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -i 'Noto.*CJK' >/dev/null; }; then
+        missing+=(fontconfig fonts-noto-cjk)
+    fi
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "Installing what the dossier's PDF needs: ${missing[*]}…"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "The dossier's PDF needs Debian's ${missing[*]}: install them (apt-get install)." >&2
+    fi
+}

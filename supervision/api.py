@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from supervision import services
-from supervision.filters import CaseFilter, ConversationFilter
-from supervision.models import AccountabilityCase, Conversation
-from supervision.permissions import case_may_manage
+from supervision.filters import CaseFilter, ConversationFilter, NoticeFilter
+from supervision.models import AccountabilityCase, Conversation, Notice
+from supervision.permissions import case_may_manage, notice_may_draft
 from supervision.selectors import case_list_for
 from supervision.serializers import (
     CaseDecideSerializer,
@@ -27,8 +27,13 @@ from supervision.serializers import (
     CaseOpenSerializer,
     CaseSerializer,
     ConversationSerializer,
+    NoticeCreateSerializer,
+    NoticeDetailSerializer,
+    NoticeSerializer,
+    NoticeUpdateSerializer,
+    NoticeWithdrawSerializer,
 )
-from supervision.transitions import CASES, DENIED
+from supervision.transitions import CASES, DENIED, NOTICES
 from workstyle.api import error_responses
 from workstyle.errors import NotAllowed
 from workstyle.workflow_api import add_transition_actions
@@ -118,3 +123,87 @@ class ConversationViewSet(
             ConversationSerializer(conversation, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class NoticeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Notice],
+):
+    """Notices: exposures of decided cases and advanced models. The discipline office drafts them;
+    its leader publishes and withdraws them."""
+
+    filterset_class = NoticeFilter
+    search_fields = ("title", "body")
+    ordering_fields = ("published_on", "created_at")
+    ordering = ("-published_on", "-created_at", "-id")
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Notice]:
+        qs = Notice.objects.visible_to(self.request.user).select_related("unit")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("events__actor")
+        return qs
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "retrieve":
+            return NoticeDetailSerializer
+        if self.action == "create":
+            return NoticeCreateSerializer
+        if self.action in ("update", "partial_update"):
+            return NoticeUpdateSerializer
+        return NoticeSerializer
+
+    def _detail(self, notice: Notice, code: int = status.HTTP_200_OK) -> Response:
+        notice = self.get_queryset().prefetch_related("events__actor").get(pk=notice.pk)
+        return Response(NoticeDetailSerializer(notice, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeDetailSerializer, **error_responses("notice")})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not notice_may_draft(request.user):
+            raise NotAllowed(services.NOTICE_DRAFT_DENIED)
+        serializer = NoticeCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        now = timezone.now()
+        if data["kind"] == Notice.Kind.EXPOSURE:
+            notice = services.notice_draft_exposure(actor=request.user, case=data["case"], now=now)
+        else:
+            notice = services.notice_create(
+                actor=request.user,
+                title=data.get("title", ""),
+                body=data.get("body", ""),
+                unit=data.get("unit"),
+                cadre=data.get("cadre"),
+                now=now,
+            )
+        return self._detail(notice, status.HTTP_201_CREATED)
+
+    @extend_schema(request=NoticeUpdateSerializer, responses={200: NoticeDetailSerializer, **error_responses("notice")})
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        notice = self.get_object()
+        if not notice_may_draft(request.user):
+            raise NotAllowed(services.NOTICE_DRAFT_DENIED)
+        serializer = NoticeUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        notice = services.notice_update(
+            actor=request.user,
+            notice=notice,
+            title=data.get("title", notice.title),
+            body=data.get("body", notice.body),
+            now=timezone.now(),
+        )
+        return self._detail(notice)
+
+
+add_transition_actions(
+    NoticeViewSet,
+    NOTICES,
+    services=services,
+    inputs={"": None, "reason": NoticeWithdrawSerializer},
+    outputs={"": (lambda view, notice, result: view._detail(notice), NoticeDetailSerializer)},
+    errors=error_responses("notice"),
+)

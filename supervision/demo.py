@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cadres.models import Cadre, Unit
 from supervision import services
-from supervision.models import AccountabilityCase
+from supervision.models import AccountabilityCase, Notice
 from workstyle.roles import Actor
 
 Source = AccountabilityCase.Source
@@ -123,3 +123,46 @@ def seed(*, now: datetime, stdout: TextIO | None = None) -> None:
             _advance(case, spec, actor=officer, now=now)
     if stdout:
         stdout.write(f"supervision demo: {opened} accountability cases opened.\n")
+    seed_notices(now=now, stdout=stdout)
+
+
+# --- Notices: exposures of the decided demo cases, and one advanced model ------------------------------
+
+LEADER = "leader"
+MODEL_CADRE = "JZ0801"
+MODEL_TITLE = "扎根基层、一心为民的好书记"
+MODEL_BODY = (
+    "东湖街道党工委书记任职以来，坚持每周到社区接待群众，推动解决老旧小区加装电梯、"
+    "背街小巷整治等民生难题86件，群众满意度位居全市前列。\n\n"
+    "该同志严守廉洁纪律，带头落实中央八项规定精神，所在街道连续三年无违纪违法案件。"
+    "现予以通报表扬，号召全市广大干部向其学习。"
+)
+
+
+def seed_notices(*, now: datetime, stdout: TextIO | None = None) -> None:
+    """Two published exposures of decided demo cases and one published advanced model."""
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[OFFICER, LEADER])}
+    officer, leader = users.get(OFFICER), users.get(LEADER)
+    if officer is None or leader is None:
+        return
+    published = 0
+    for spec in CASES:
+        if spec.status not in (Status.DECIDED, Status.CLOSED):
+            continue
+        case = AccountabilityCase.objects.filter(source=spec.source, allegation=spec.allegation).first()
+        if case is None or case.notices.exists():
+            continue
+        with transaction.atomic():
+            notice = services.notice_draft_exposure(actor=officer, case=case, now=now - timedelta(days=2))
+            services.notice_publish(actor=leader, notice=notice, now=now - timedelta(days=1))
+            published += 1
+    cadre = Cadre.objects.filter(staff_number=MODEL_CADRE).first()
+    if cadre is not None and not Notice.objects.filter(kind=Notice.Kind.MODEL, title=MODEL_TITLE).exists():
+        with transaction.atomic():
+            notice = services.notice_create(
+                actor=officer, title=MODEL_TITLE, body=MODEL_BODY, cadre=cadre, now=now - timedelta(days=5)
+            )
+            services.notice_publish(actor=leader, notice=notice, now=now - timedelta(days=4))
+            published += 1
+    if stdout:
+        stdout.write(f"supervision demo: {published} notices published.\n")

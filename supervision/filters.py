@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import AccountabilityCase, Conversation
+from supervision.models import AccountabilityCase, Conversation, Notice
 from supervision.selectors import OPEN_STATUSES
 
 Case = AccountabilityCase
@@ -103,3 +103,30 @@ class ConversationFilter(django_filters.FilterSet):
     class Meta:
         model = Conversation
         fields = ("cadre", "kind", "held_after", "held_before")
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year: a whole number the calendar knows, or the filter is refused (400)."""
+
+    field_class = forms.IntegerField
+
+
+class NoticeFilter(django_filters.FilterSet):
+    """The notice lists' filters: year, unit, kind (and the status, which only staff see vary)."""
+
+    year = YearFilter(label=_("year"), field_name="published_on", lookup_expr="year", min_value=1900, max_value=9999)
+    unit = IdFilter(label=_("unit (id)"), field_name="unit")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Notice.Kind.choices, empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Notice.Status.choices, empty_label=_("Any"))
+
+    class Meta:
+        model = Notice
+        fields: tuple[str, ...] = ("year", "unit", "kind", "status")
+
+
+class PublicNoticeFilter(NoticeFilter):
+    status = None
+
+    class Meta:
+        model = Notice
+        fields: tuple[str, ...] = ("year", "unit", "kind")

@@ -81,3 +81,43 @@ class CaseDecideForm(djforms.Form):
 
 # The page form of each input shape the transition table names (``Transition.input``).
 ACTION_FORMS: dict[str, type[Any]] = {"note": CaseNoteForm, "decision": CaseDecideForm}
+
+
+class NoticeForm(djforms.Form):
+    """A notice's title and text (plain text: shown escaped)."""
+
+    title = djforms.CharField(label=_("title"), max_length=200)
+    body = djforms.CharField(label=_("text"), widget=djforms.Textarea(attrs={"rows": 12}), max_length=20000)
+
+
+class NoticeModelForm(NoticeForm):
+    cadre = djforms.ModelChoiceField(
+        label=_("cadre (staff number)"),
+        queryset=Cadre.objects.none(),
+        to_field_name="staff_number",
+        required=False,
+        widget=djforms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"invalid_choice": _("No cadre has this staff number.")},
+    )
+    unit = djforms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = Cadre.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("code")  # type: ignore[attr-defined]
+
+
+class NoticeWithdrawForm(djforms.Form):
+    reason = djforms.CharField(label=_("reason"), widget=djforms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args: Any, notice: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class NoticeConfirmForm(djforms.Form):
+    def __init__(self, *args: Any, notice: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+# The page form of each input shape of ``supervision.transitions.NOTICES``.
+NOTICE_ACTION_FORMS: dict[str, type[Any]] = {"": NoticeConfirmForm, "reason": NoticeWithdrawForm}

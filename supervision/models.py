@@ -198,3 +198,111 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.name} · {self.held_on}"
+
+
+# --- Public notices: exposures of decided cases, advanced models ------------------------------------
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def published(self) -> NoticeQuerySet:
+        """What the public reads: published and not withdrawn."""
+        return self.filter(status=Notice.Status.PUBLISHED)
+
+    def visible_to(self, user: Any) -> NoticeQuerySet:
+        """The discipline office and the organization department see every notice, drafts and
+        withdrawn ones included, except the unpublished ones about a case held against themselves;
+        everybody else on the workbench sees what the public sees (the public pages read
+        ``published()`` themselves)."""
+        if not roles.sees_whole_organisation(user):
+            return self.published() if roles.is_staff_user(user) else self.none()
+        cadre = roles.cadre_of(user)
+        if cadre is None:
+            return self
+        return self.exclude(Q(case__subject_cadre=cadre) & ~Q(status=Notice.Status.PUBLISHED))
+
+
+class Notice(models.Model):
+    """A public notice: the exposure of a decided accountability case, or an advanced model."""
+
+    class Kind(models.TextChoices):
+        EXPOSURE = "exposure", _("Exposure")
+        MODEL = "model", _("Advanced model")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    # Plain text: pages escape it and keep its line breaks; no markup is ever rendered from it.
+    body = models.TextField(_("text"))
+    unit = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    # The cadre a role-model notice praises (an exposure names the case's subject instead).
+    cadre = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("cadre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    case = models.ForeignKey(
+        AccountabilityCase,
+        verbose_name=_("accountability case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_on = models.DateField(_("published on"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True, default="")
+    created_at = models.DateTimeField(_("created"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-published_on", "-created_at", "-id")
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="exposure") & Q(case__isnull=False)) | (Q(kind="model") & Q(case__isnull=True)),
+                name="notice_exposure_has_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_on__isnull=False, published_at__isnull=False),
+                name="notice_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | ~Q(withdraw_reason=""), name="notice_withdrawn_has_reason"
+            ),
+            # One exposure of a case on record at a time (a withdrawn one may be followed by another).
+            models.UniqueConstraint(
+                fields=["case"], condition=~Q(status="withdrawn"), name="one_live_exposure_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeEvent(EventBase):
+    """One entry of a notice's timeline; verbs from ``supervision.transitions.NOTICES``."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="events")
+
+    VISIBLE_THROUGH = "notice"
+    objects = ThroughParentQuerySet.as_manager()
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("notice event")
+        verbose_name_plural = _("notice events")

@@ -8,8 +8,9 @@ from rest_framework import serializers
 
 from cadres.models import Cadre, Unit
 from complaints.models import Complaint
-from supervision.models import AccountabilityCase, CaseEvent, Conversation
+from supervision.models import AccountabilityCase, CaseEvent, Conversation, Notice, NoticeEvent
 from supervision.selectors import case_allowed_actions
+from supervision.transitions import NOTICES
 
 Case = AccountabilityCase
 # Cases from complaint escalations are opened by the escalation sweep, never by hand.
@@ -135,7 +136,96 @@ class ConversationSerializer(serializers.ModelSerializer[Conversation]):
         read_only_fields = ("id", "cadre_name", "kind_display", "held_by", "recorded_at")
         extra_kwargs = {"outcome": {"required": False}}
 
+
+# --- Notices ---------------------------------------------------------------------------------------
+
+
+class NoticeEventSerializer(serializers.ModelSerializer[NoticeEvent]):
+    verb_display = serializers.CharField(source="verb_label", read_only=True)
+    actor = serializers.CharField(source="actor.get_username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = NoticeEvent
+        fields = ("id", "at", "actor", "verb", "verb_display", "from_state", "to_state", "note")
+        read_only_fields = fields
+
+
+class PublicNoticeSerializer(serializers.ModelSerializer[Notice]):
+    """What the public reads of a notice: never its case, its author or its timeline."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Notice
+        fields: tuple[str, ...] = ("id", "kind", "kind_display", "title", "body", "unit", "unit_name", "published_on")
+        read_only_fields: tuple[str, ...] = fields
+
+
+class NoticeSerializer(PublicNoticeSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(PublicNoticeSerializer.Meta):
+        fields = (
+            *PublicNoticeSerializer.Meta.fields,
+            "status",
+            "status_display",
+            "case",
+            "cadre",
+            "created_at",
+            "published_at",
+            "withdrawn_at",
+            "withdraw_reason",
+            "allowed_actions",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, notice: Notice) -> list[str]:
+        request = self.context.get("request")
+        return NOTICES.allowed_actions(user=getattr(request, "user", None), obj=notice)
+
+
+class NoticeDetailSerializer(NoticeSerializer):
+    events = NoticeEventSerializer(many=True, read_only=True)
+
+    class Meta(NoticeSerializer.Meta):
+        fields = (*NoticeSerializer.Meta.fields, "events")
+        read_only_fields = fields
+
+
+class NoticeCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    """An exposure names its decided case (its text is drafted from it); an advanced model brings
+    its own title and text."""
+
+    kind = serializers.ChoiceField(choices=Notice.Kind.choices)
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none(), required=False, allow_null=True)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.none(), required=False, allow_null=True)
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.none(), required=False, allow_null=True)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = getattr(self.context.get("request"), "user", None)
         self.fields["cadre"].queryset = Cadre.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["case"].queryset = Case.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = Unit.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["cadre"].queryset = Cadre.objects.visible_to(user)  # type: ignore[attr-defined]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["kind"] == Notice.Kind.EXPOSURE and attrs.get("case") is None:
+            raise serializers.ValidationError({"case": [_("An exposure names the decided case it comes from.")]})
+        if attrs["kind"] == Notice.Kind.MODEL and attrs.get("case") is not None:
+            raise serializers.ValidationError({"case": [_("A notice of an advanced model names no case.")]})
+        return attrs
+
+
+class NoticeUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20000)
+
+
+class NoticeWithdrawSerializer(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(max_length=2000)

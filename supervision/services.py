@@ -12,11 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import AccountabilityCase, Conversation
-from supervision.permissions import case_may_manage
-from supervision.transitions import CASES, DENIED
+from supervision.exposure import exposure_draft, exposure_leaks
+from supervision.models import AccountabilityCase, Conversation, Notice
+from supervision.permissions import case_may_manage, notice_may_draft
+from supervision.transitions import CASES, DENIED, NOTICES
 from workstyle import roles
-from workstyle.errors import InvalidInput, NotAllowed
+from workstyle.errors import InvalidInput, NotAllowed, TransitionError
 from workstyle.roles import Actor
 from workstyle.services import audit_record
 
@@ -202,3 +203,112 @@ def conversation_record(
             data={"cadre": cadre.pk, "kind": kind, "held_on": held_on.isoformat()},
         )
     return conversation
+
+
+# --- Notices -------------------------------------------------------------------------------------------
+
+NoticeStatus = Notice.Status
+NOTICE_DRAFT_DENIED = _("Only the discipline office writes notices.")
+
+
+def _account(actor: Actor) -> Any:
+    """The acting user to store, or None for the system."""
+    return actor if getattr(actor, "pk", None) is not None else None
+
+
+def _notice_text_errors(title: str, body: str) -> dict[str, list[Any]]:
+    errors: dict[str, list[Any]] = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Give the notice a title.")]
+    elif len(title.strip()) > 200:
+        errors["title"] = [_("The title is too long (200 characters at most).")]
+    if not (body or "").strip():
+        errors["body"] = [_("Write the notice's text.")]
+    return errors
+
+
+def notice_create(*, actor: Actor, title: str, body: str, now: datetime, unit: Any = None, cadre: Any = None) -> Notice:
+    """Draft a notice of an advanced model (a role model among the cadres)."""
+    if not notice_may_draft(actor):
+        raise NotAllowed(NOTICE_DRAFT_DENIED)
+    errors = _notice_text_errors(title, body)
+    if errors:
+        raise InvalidInput(_("The notice cannot be saved."), errors=errors)
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            kind=Notice.Kind.MODEL,
+            title=title.strip(),
+            body=body.strip(),
+            unit=unit if unit is not None else getattr(cadre, "unit", None),
+            cadre=cadre,
+            created_at=now,
+            created_by=_account(actor),
+        )
+        NOTICES.record(notice, actor=actor, verb="create", now=now, to_state=NoticeStatus.DRAFT)
+    return notice
+
+
+def notice_draft_exposure(*, actor: Actor, case: AccountabilityCase, now: datetime) -> Notice:
+    """Draft the exposure of a decided case; its text is drafted from the case alone
+    (``supervision.exposure``)."""
+    if not notice_may_draft(actor):
+        raise NotAllowed(NOTICE_DRAFT_DENIED)
+    with transaction.atomic():
+        case = AccountabilityCase.objects.select_for_update().get(pk=case.pk)
+        if case.status not in (Status.DECIDED, Status.CLOSED) or case.decision_date is None:
+            raise InvalidInput(
+                _("The exposure cannot be drafted."),
+                errors={"case": [_("An exposure can only be made from a decided case.")]},
+            )
+        if Notice.objects.filter(case=case).exclude(status=NoticeStatus.WITHDRAWN).exists():
+            raise InvalidInput(
+                _("The exposure cannot be drafted."), errors={"case": [_("This case already has an exposure.")]}
+            )
+        draft = exposure_draft(case)
+        notice = Notice.objects.create(
+            kind=Notice.Kind.EXPOSURE,
+            case=case,
+            title=draft["title"],
+            body=draft["body"],
+            unit=draft["unit"],
+            created_at=now,
+            created_by=_account(actor),
+        )
+        NOTICES.record(notice, actor=actor, verb="create", now=now, to_state=NoticeStatus.DRAFT, data={"case": case.pk})
+    return notice
+
+
+def notice_update(*, actor: Actor, notice: Notice, title: str, body: str, now: datetime) -> Notice:
+    """Edit a draft. An exposure's text may never name the complainant or repeat the complaint."""
+    if not notice_may_draft(actor) or not Notice.objects.visible_to(actor).filter(pk=notice.pk).exists():
+        raise NotAllowed(NOTICE_DRAFT_DENIED)
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update(of=("self",)).select_related("case__complaint").get(pk=notice.pk)
+        if locked.status != NoticeStatus.DRAFT:
+            raise TransitionError(_("Only a draft can be edited."))
+        errors = _notice_text_errors(title, body)
+        if not errors and locked.case is not None and exposure_leaks(locked.case, f"{title}\n{body}"):
+            errors["body"] = [_("The text names the complainant or repeats the complaint; take that out first.")]
+        if errors:
+            raise InvalidInput(_("The notice cannot be saved."), errors=errors)
+        if (locked.title, locked.body) == (title.strip(), body.strip()):
+            return locked
+        locked.title, locked.body = title.strip(), body.strip()
+        locked.save(update_fields=["title", "body"])
+        NOTICES.record(locked, actor=actor, verb="edit", now=now)
+    return locked
+
+
+def notice_publish(*, actor: Actor, notice: Notice, now: datetime) -> Notice:
+    with NOTICES.step("publish", actor=actor, obj=notice, now=now) as step:
+        step.save(published_at=now, published_on=timezone.localtime(now).date())
+    return step.obj
+
+
+def notice_withdraw(*, actor: Actor, notice: Notice, reason: str, now: datetime) -> Notice:
+    """Take a published notice off the public side; it stays on record with the reason."""
+    with NOTICES.step("withdraw", actor=actor, obj=notice, now=now) as step:
+        if not (reason or "").strip():
+            raise InvalidInput(_("The notice cannot be withdrawn."), errors={"reason": [_("Say why it is withdrawn.")]})
+        step.save(withdrawn_at=now, withdraw_reason=reason.strip(), note=reason.strip())
+    return step.obj

@@ -11,4 +11,8 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     # One route per action of the transition table: /cases/<pk>/investigate/, …/decide/, …/close/.
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/new/", views.notice_new, name="notice_new"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/<slug:action>/", views.notice_action, name="notice_action"),
 ]

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from complaints.models import Complaint
 from supervision import selectors, services
-from supervision.filters import OPEN, CasePageFilter
-from supervision.forms import ACTION_FORMS, CaseOpenForm
-from supervision.models import AccountabilityCase
-from supervision.permissions import case_may_manage, case_may_read
-from supervision.transitions import CASES, DENIED
+from supervision.filters import OPEN, CasePageFilter, NoticeFilter
+from supervision.forms import ACTION_FORMS, NOTICE_ACTION_FORMS, CaseOpenForm, NoticeForm, NoticeModelForm
+from supervision.models import AccountabilityCase, Notice
+from supervision.permissions import case_may_manage, case_may_read, notice_may_draft
+from supervision.transitions import CASES, DENIED, NOTICES
 from workstyle.dashboard import register_panels
 from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
@@ -72,6 +72,10 @@ def _detail(request: HttpRequest, case: AccountabilityCase, *, bound: Any = None
         "stale_form": stale_form,
         "stale_label": CASES[bound.action].label if stale_form is not None else "",
         "decision_labels": [dict(AccountabilityCase.Form.choices).get(f, f) for f in case.decision_forms],
+        "may_expose": notice_may_draft(request.user)
+        and case.status in (AccountabilityCase.Status.DECIDED, AccountabilityCase.Status.CLOSED)
+        and not case.notices.exclude(status=Notice.Status.WITHDRAWN).exists(),
+        "exposure": case.notices.exclude(status=Notice.Status.WITHDRAWN).first(),
         "complaint_visible": case.complaint_id is not None
         and Complaint.objects.visible_to(request.user).filter(pk=case.complaint_id).exists(),
     }
@@ -120,6 +124,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action == "expose":
+        return _case_expose(request, pk)
     row = CASES.rows.get(action)
     if row is None or not row.staff:
         raise Http404
@@ -159,3 +165,133 @@ def case_panels(user: Any) -> list[dict[str, Any]]:
         },
         {"label": _("Open accountability cases"), "count": counts["open"], "url": f"{url}?status={OPEN}"},
     ]
+
+
+# --- Notices on the workbench ------------------------------------------------------------------------
+
+
+def _get_notice(request: HttpRequest, pk: int) -> Notice:
+    return get_object_or_404(Notice.objects.visible_to(request.user).select_related("unit", "case", "cadre"), pk=pk)
+
+
+@staff_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    if not case_may_read(request.user):
+        raise PermissionDenied(_("Notices are drafted by the discipline office."))
+    queryset = Notice.objects.visible_to(request.user).select_related("unit").order_by("-created_at", "-id")
+    filterset = NoticeFilter(request.GET or None, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "may_draft": notice_may_draft(request.user)}
+    return render(request, "supervision/notices/list.html", context)
+
+
+def _notice_detail(request: HttpRequest, notice: Notice, *, bound: Any = None, edit: Any = None) -> HttpResponse:
+    actions = NOTICES.allowed_actions(user=request.user, obj=notice)
+    forms = []
+    for action in actions:
+        row = NOTICES[action]
+        form = bound if bound is not None and bound.action == action else NOTICE_ACTION_FORMS[row.input](notice=notice)
+        form.action = action
+        forms.append((action, form, row))
+    may_edit = notice.status == Notice.Status.DRAFT and notice_may_draft(request.user)
+    if may_edit and edit is None:
+        edit = NoticeForm(initial={"title": notice.title, "body": notice.body})
+    context = {
+        "notice": notice,
+        "events": notice.events.select_related("actor").order_by("at", "id"),
+        "action_forms": forms,
+        "edit_form": edit if may_edit else None,
+    }
+    return render(request, "supervision/notices/detail.html", context)
+
+
+@staff_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _notice_detail(request, _get_notice(request, pk))
+
+
+@staff_required
+def notice_new(request: HttpRequest) -> HttpResponse:
+    """A notice of an advanced model (an exposure is drafted from its case's page)."""
+    if not notice_may_draft(request.user):
+        raise PermissionDenied(services.NOTICE_DRAFT_DENIED)
+    form = NoticeModelForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.notice_create(
+                actor=request.user,
+                title=data["title"],
+                body=data["body"],
+                cadre=data.get("cadre"),
+                unit=data.get("unit"),
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Notice drafted."))
+            return redirect("supervision:notice_detail", pk=notice.pk)
+    return render(request, "supervision/notices/new.html", {"form": form})
+
+
+def _notice_edit(request: HttpRequest, notice: Notice) -> HttpResponse:
+    if not notice_may_draft(request.user):
+        raise PermissionDenied(services.NOTICE_DRAFT_DENIED)
+    form = NoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notice_update(actor=request.user, notice=notice, now=timezone.now(), **form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Notice saved."))
+            return redirect("supervision:notice_detail", pk=notice.pk)
+    return _notice_detail(request, notice, edit=form)
+
+
+@staff_required
+@require_POST
+def notice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action == "edit":
+        return _notice_edit(request, _get_notice(request, pk))
+    row = NOTICES.rows.get(action)
+    if row is None or not row.staff:
+        raise Http404
+    notice = _get_notice(request, pk)
+    try:
+        NOTICES.authorize(action, actor=request.user, obj=notice)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    form = NOTICE_ACTION_FORMS[row.input](request.POST, notice=notice)
+    form.action = action
+    if form.is_valid():
+        try:
+            NOTICES.service(services, action)(
+                actor=request.user, notice=notice, now=timezone.now(), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, str(row.done))
+            return redirect("supervision:notice_detail", pk=notice.pk)
+    notice.refresh_from_db()
+    return _notice_detail(request, notice, bound=form)
+
+
+def _case_expose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft the exposure of a decided case (its text comes from the case alone)."""
+    case = _get_case(request, pk)
+    try:
+        notice = services.notice_draft_exposure(actor=request.user, case=case, now=timezone.now())
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    except DomainError as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("supervision:case_detail", pk=case.pk)
+    messages.success(request, _("Exposure drafted; check the text before it is published."))
+    return redirect("supervision:notice_detail", pk=notice.pk)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("supervision.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("ethos.api_urls")),
+    path("public/", include("supervision.public_api_urls")),
 ]

@@ -349,6 +349,12 @@ SPECTACULAR_SETTINGS = {
         "AccountabilityCaseOpenSourceEnum": "supervision.serializers.OPENABLE_SOURCES",
         "CommitmentStatusEnum": "ethos.models.Commitment.Status",
         "AppraisalRoundStatusEnum": "ethos.models.AppraisalRound.Status",
+        "NoticeKindEnum": "supervision.models.Notice.Kind",
+        "NoticeStatusEnum": "supervision.models.Notice.Status",
+        "DebriefingStatusEnum": "cadres.models.Debriefing.Status",
+        "PersonalReportStatusEnum": "cadres.models.PersonalReport.Status",
+        "PersonalReportViewChannelEnum": "cadres.models.PersonalReportView.Channel",
+        "ChannelEnum": "complaints.models.Complaint.Channel",
     },
 }
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("workbench/", include("meetings.urls")),
     path("ethos/", include("ethos.urls")),
     path("appraisal/", include("ethos.public_urls")),
+    path("notices/", include("supervision.public_urls")),
     path("captcha/", include("captcha.urls")),
     path("api/v1/", include("workstyle.api_urls")),
     path("open311/v2/", include("complaints.open311.urls")),

@@ -1,14 +1,17 @@
 """A small city with people in every role and records in and out of each one's scope, for the
 security matrices: complaints routed to different departments, one naming a department head, one
-naming a discipline officer, one naming an administrator, a merged pair, cases, notices."""
+naming a discipline officer, one naming an administrator, a merged pair, cases, notices, a leading
+cadre's debriefing and personal-matter report."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 
+from cadres import services as records
 from complaints import services
 from supervision import services as cases
 from tests.factories.complaints import complaint_in_state
@@ -103,6 +106,19 @@ def build_city(org: Any, discipline: Any) -> City:
     }
     city.meetings = build_meetings(org, discipline, now)
     build_ethos(org, users, now)
+    # The cadre's file and the notices: a year's debriefings (the head's, as a leading cadre), his
+    # personal-matter report, a draft and a published notice.
+    records.debriefing_round_set(
+        actor=users["orgdept"], year=now.year, due_on=timezone.localdate() + timedelta(days=30), now=now
+    )
+    records.personal_report_create(
+        actor=org.head.user, year=now.year - 1, items=[{"kind": "property", "description": "住房一套"}], now=now
+    )
+    cases.notice_create(actor=discipline, title="先进典型「draft」", body="事迹", cadre=org.cadre, now=now)
+    published = cases.notice_create(
+        actor=discipline, title="先进典型「published」", body="事迹", cadre=org.other, now=now
+    )
+    cases.notice_publish(actor=users["leader"], notice=published, now=now)
     # Every user with an account holds an API token (the tokens' own addresses are in the matrix).
     for user in users.values():
         if user is not None:

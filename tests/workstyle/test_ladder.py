@@ -41,7 +41,8 @@ from workstyle.notifications import KINDS, register_kind
 START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAY = timedelta(days=1)
 # The kinds the apps register, in the order of INSTALLED_APPS.
-APP_KINDS = ["complaints", "meeting_reports", "rectifications"]
+# The apps' kinds in the order the apps are installed (cadres before complaints and meetings).
+APP_KINDS = ["debriefings", "complaints", "meeting_reports", "rectifications"]
 ZERO = {"reminded": 0, "escalated_1": 0, "escalated_2": 0, "cases_opened": 0}
 
 

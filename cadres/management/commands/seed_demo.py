@@ -34,6 +34,7 @@ class Command(BaseCommand):
             raise CommandError("--password must be non-empty and have no leading or trailing spaces.")
         now = timezone.now()
         result = org_demo.seed(password=password, stdout=self.stdout)
+        org_demo.seed_records(now=now, stdout=self.stdout)
         for app in APP_DEMOS:
             if importlib.util.find_spec(f"{app}.demo") is None:
                 continue

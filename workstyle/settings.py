@@ -354,7 +354,6 @@ SPECTACULAR_SETTINGS = {
         "DebriefingStatusEnum": "cadres.models.Debriefing.Status",
         "PersonalReportStatusEnum": "cadres.models.PersonalReport.Status",
         "PersonalReportViewChannelEnum": "cadres.models.PersonalReportView.Channel",
-        "ChannelEnum": "complaints.models.Complaint.Channel",
     },
 }
 

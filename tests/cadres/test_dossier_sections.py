@@ -39,7 +39,12 @@ def record(org: Any, orgdept_user: Any, discipline_user: Any, clock: Any) -> Any
         now=NOW,
     )
     supervision.conversation_record(
-        actor=discipline_user, cadre=org.cadre, kind="admonishing", held_on=date(2026, 11, 21), reason="迟到早退", now=NOW
+        actor=discipline_user,
+        cadre=org.cadre,
+        kind="admonishing",
+        held_on=date(2026, 11, 21),
+        reason="迟到早退",
+        now=NOW,
     )
     year = ethos.commitment_year_open(actor=orgdept_user, year=2026, deadline=date(2026, 12, 31), now=NOW)
     mine = ethos.commitment_create(actor=org.head.user, year=year, pledges=pledges(), now=NOW)

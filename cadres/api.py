@@ -129,6 +129,16 @@ class CadreViewSet(viewsets.ReadOnlyModelViewSet[Cadre]):
     def get_queryset(self) -> QuerySet[Cadre]:
         return Cadre.objects.visible_to(self.request.user).select_related("unit", "department")
 
+    @extend_schema(
+        summary="The cadre's integrity dossier (JSON, or PDF with ?format=pdf)",
+        responses={200: OpenApiTypes.OBJECT, (200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, PDFRenderer], filter_backends=[])
+    def dossier(self, request: Request, pk: Any = None) -> Response:
+        """The sections of the dossier the caller may see (the discipline office, the organization
+        department, the cadre himself); anyone else: 404."""
+        return _dossier(self, request, pk, pdf=request.accepted_renderer.format == "pdf")
+
 
 class EthosViewSet(viewsets.ReadOnlyModelViewSet[Ethos]):
     """The eight ethos, in order; one is addressed by its code. Reference data: the same for every
@@ -142,16 +152,6 @@ class EthosViewSet(viewsets.ReadOnlyModelViewSet[Ethos]):
 
     def get_queryset(self) -> QuerySet[Ethos]:
         return Ethos.objects.order_by("order")
-
-    @extend_schema(
-        summary="The cadre's integrity dossier (JSON, or PDF with ?format=pdf)",
-        responses={200: OpenApiTypes.OBJECT, (200, "application/pdf"): OpenApiTypes.BINARY},
-    )
-    @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, PDFRenderer], filter_backends=[])
-    def dossier(self, request: Request, pk: Any = None) -> Response:
-        """The sections of the dossier the caller may see (the discipline office, the organization
-        department, the cadre himself); anyone else: 404."""
-        return _dossier(self, request, pk, pdf=request.accepted_renderer.format == "pdf")
 
 
 class CadreDossierPDFView(generics.GenericAPIView[Cadre]):

@@ -7,5 +7,6 @@ class EthosConfig(AppConfig):
     verbose_name = _("The eight ethos")
 
     def ready(self) -> None:
-        # Register the notification kinds and the transition tables' event labels.
-        from ethos import notifications, transitions  # noqa: F401
+        # Register the notification kinds, the transition tables' event labels and the sections of
+        # the integrity dossier.
+        from ethos import notifications, sections, transitions  # noqa: F401

@@ -8,5 +8,5 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the notification kinds, the two kinds on the deadline ladder (escalation), the
-        # transition tables and the dashboard panels of this app.
-        from meetings import escalation, notifications, transitions, views  # noqa: F401
+        # transition tables, the dashboard panels and the integrity dossier's section of this app.
+        from meetings import escalation, notifications, sections, transitions, views  # noqa: F401

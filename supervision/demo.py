@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cadres.models import Cadre, Unit
 from supervision import services
-from supervision.models import AccountabilityCase, Notice
+from supervision.models import AccountabilityCase, Conversation, Notice
 from workstyle.roles import Actor
 
 Source = AccountabilityCase.Source
@@ -124,6 +124,7 @@ def seed(*, now: datetime, stdout: TextIO | None = None) -> None:
     if stdout:
         stdout.write(f"supervision demo: {opened} accountability cases opened.\n")
     seed_notices(now=now, stdout=stdout)
+    seed_conversations(now=now, stdout=stdout)
 
 
 # --- Notices: exposures of the decided demo cases, and one advanced model ------------------------------
@@ -166,3 +167,29 @@ def seed_notices(*, now: datetime, stdout: TextIO | None = None) -> None:
             published += 1
     if stdout:
         stdout.write(f"supervision demo: {published} notices published.\n")
+
+
+# --- Conversations: the reminding conversation with the cadre the appraisal flags ------------------
+
+# The housing bureau's cadre whom the demo appraisal flags (``ethos.demo.FLAGGED``).
+CONVERSATION_CADRE = "JZ0424"
+CONVERSATION_REASON = "年度民主测评中，“廉洁自律”一项“差”评占比达到预警线。"
+CONVERSATION_OUTCOME = "本人对测评反映的问题作出说明，表示将严守廉洁纪律、主动接受监督，一个月内提交书面整改报告。"
+
+
+def seed_conversations(*, now: datetime, stdout: TextIO | None = None) -> None:
+    officer = get_user_model().objects.filter(username=OFFICER).first()
+    cadre = Cadre.objects.filter(staff_number=CONVERSATION_CADRE).first()
+    if officer is None or cadre is None or Conversation.objects.filter(cadre=cadre).exists():
+        return
+    services.conversation_record(
+        actor=officer,
+        cadre=cadre,
+        kind=Conversation.Kind.REMINDING,
+        held_on=timezone.localtime(now - timedelta(days=3)).date(),
+        reason=CONVERSATION_REASON,
+        outcome=CONVERSATION_OUTCOME,
+        now=now,
+    )
+    if stdout:
+        stdout.write("supervision demo: 1 conversation recorded.\n")

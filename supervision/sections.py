@@ -1,5 +1,6 @@
-"""What supervision adds to the integrity dossier (``cadres.dossier``): the accountability cases
-held against the cadre with their decisions, and the notices that name him; and the grant that
+"""What supervision adds to the integrity dossier (``cadres.dossier``): the conversations held with
+the cadre, the accountability cases held against him with their decisions, and the notices that name
+him; and the grant that
 lets the discipline office read a cadre's personal-matter reports while it has a case open on him
 (``cadres.access``)."""
 
@@ -15,12 +16,31 @@ from django.utils.translation import gettext_lazy as _
 from cadres.access import register_personal_report_grant
 from cadres.dossier import DossierSection, register_section
 from cadres.models import Cadre
-from supervision.models import AccountabilityCase, Notice
+from supervision.models import AccountabilityCase, Conversation, Notice
 from supervision.permissions import case_may_read
 from workstyle import roles
 
 Status = AccountabilityCase.Status
 OPEN = (Status.OPENED, Status.INVESTIGATING)
+
+
+def conversations_with(cadre: Cadre, viewer: Any) -> Mapping[str, Any] | None:
+    """The admonishing and reminding conversations held with him: the two offices see them all
+    (never one held with themselves), the cadre his own (``Conversation.objects.visible_to``)."""
+    rows = Conversation.objects.visible_to(viewer).filter(cadre=cadre).order_by("-held_on", "-id")
+    return {
+        "items": [
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "kind_display": str(c.get_kind_display()),
+                "held_on": c.held_on.isoformat(),
+                "reason": c.reason,
+                "outcome": c.outcome,
+            }
+            for c in rows
+        ]
+    }
 
 
 def cases_against(cadre: Cadre, viewer: Any) -> Mapping[str, Any] | None:
@@ -81,6 +101,11 @@ def discipline_reads_reports_on_open_cases(user: Any) -> QuerySet[Any] | None:
     )
 
 
+register_section(
+    DossierSection(
+        "conversations", _("Conversations"), 40, "supervision/dossier/conversations.html", conversations_with
+    )
+)
 register_section(
     DossierSection(
         "cases", _("Accountability cases and decisions"), 30, "supervision/dossier/cases.html", cases_against

@@ -71,14 +71,36 @@ def test_sections_per_viewer(record: Any, org: Any, orgdept_user: Any, disciplin
         "posts",
         "complaints",
         "cases",
+        "conversations",
+        "commitments",
+        "appraisal",
+        "meeting_problems",
         "debriefings",
         "personal_reports",
         "notices",
     ]
     # The discipline office: no personal-matter reports in the dossier (the organization department's).
-    assert keys(discipline_user, org.head) == ["posts", "complaints", "cases", "debriefings", "notices"]
+    assert keys(discipline_user, org.head) == [
+        "posts",
+        "complaints",
+        "cases",
+        "conversations",
+        "commitments",
+        "appraisal",
+        "meeting_problems",
+        "debriefings",
+        "notices",
+    ]
     # The cadre himself, less what he may not see: no complaints naming him, no cases held against him.
-    assert keys(org.head.user, org.head) == ["posts", "debriefings", "notices"]
+    assert keys(org.head.user, org.head) == [
+        "posts",
+        "conversations",
+        "commitments",
+        "appraisal",
+        "meeting_problems",
+        "debriefings",
+        "notices",
+    ]
     # A department head, a unit head, a colleague: no dossier at all (404 like a record out of scope).
     for user in (org.head.user, org.bureau_head.user, org.other.user):
         client = APIClient()
@@ -162,17 +184,17 @@ def test_a_section_registered_by_another_app_appears_where_its_order_says(
     record: Any, org: Any, orgdept_user: Any
 ) -> None:
     section = DossierSection(
-        "conversations",
-        "Conversations",
-        40,
+        "elsewhere",
+        "Elsewhere",
+        41,
         "cadres/dossier/posts.html",
         lambda cadre, viewer: {"current": {}, "posts": []},
     )
     register_section(section)
     try:
-        assert keys(orgdept_user, org.head).index("conversations") == 3
+        assert keys(orgdept_user, org.head).index("elsewhere") == 4
     finally:
-        _SECTIONS.pop("conversations")
+        _SECTIONS.pop("elsewhere")
 
 
 def test_the_pdf_fetches_nothing(monkeypatch: Any) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cadres import demo as org_demo
 from supervision import demo
-from supervision.models import AccountabilityCase, CaseEvent
+from supervision.models import AccountabilityCase, CaseEvent, Conversation
 
 Case = AccountabilityCase
 
@@ -34,11 +34,16 @@ def test_seed_is_idempotent_and_goes_through_the_services(db: Any) -> None:
         "close",
     ]
     events = CaseEvent.objects.count()
+    # The cadre the demo appraisal flags has had his reminding conversation.
+    assert list(Conversation.objects.values_list("cadre__staff_number", "kind")) == [
+        (demo.CONVERSATION_CADRE, Conversation.Kind.REMINDING)
+    ]
 
     out = StringIO()
     demo.seed(now=timezone.now(), stdout=out)
     assert Case.objects.count() == 4
     assert CaseEvent.objects.count() == events
+    assert Conversation.objects.count() == 1
     assert "0 accountability cases opened" in out.getvalue()
 
 

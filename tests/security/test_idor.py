@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
 from cadres.dossier import dossier_may_view
-from cadres.models import Cadre, Debriefing, Department, Unit
+from cadres.models import Cadre, Debriefing, Department, PersonalReport, Unit
 from complaints.models import Attachment, Complaint
 from ethos.models import AppraisalRound, Commitment
 from meetings.models import Meeting, RectificationAttachment, RectificationItem
@@ -60,6 +60,8 @@ PAGE_MODELS: dict[str, type[models.Model]] = {
     "cadres:dossier_pdf": Cadre,
     "cadres:debriefing": Debriefing,
     "cadres:debriefing_action": Debriefing,
+    "cadres:personal_report": PersonalReport,
+    "cadres:personal_report_action": PersonalReport,
     "supervision:notice_detail": Notice,
     "supervision:notice_action": Notice,
     "notices:detail": Notice,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cadres/<int:pk>/dossier.pdf", views.cadre_dossier_pdf, name="dossier_pdf"),
     path("debriefings/", views.debriefing_list, name="debriefings"),
     path("debriefings/<int:pk>/", views.debriefing_detail, name="debriefing"),
+    path("debriefings/<int:pk>/attachment/", views.debriefing_attachment, name="debriefing_attachment"),
     path("debriefings/<int:pk>/<slug:action>/", views.debriefing_action, name="debriefing_action"),
 ]
 urlpatterns += [

@@ -3,16 +3,19 @@ object out of the user's scope answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
+import filetype
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cadres import selectors, services
 from cadres.dossier import dossier_fill, dossier_may_view, dossier_pdf, dossier_viewed
@@ -30,6 +33,7 @@ from cadres.transitions import DEBRIEFINGS, PERSONAL_REPORTS
 from workstyle import roles
 from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
+from workstyle.uploads import file_response
 from workstyle.views import staff_required
 
 PAGE_SIZE = 50
@@ -231,6 +235,28 @@ def _debriefing_edit(request: HttpRequest, debriefing: Debriefing) -> HttpRespon
             messages.success(request, _("Debriefing saved."))
             return redirect("cadres:debriefing", pk=debriefing.pk)
     return _debriefing_page(request, debriefing, edit=form)
+
+
+@login_required
+@require_GET
+def debriefing_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Those who see the debriefing get its attachment as a download; anyone else a 404, as for
+    the attachments of complaints and rectifications."""
+    debriefing = _get_debriefing(request, pk)
+    if not debriefing.attachment:
+        raise Http404
+    try:
+        handle = debriefing.attachment.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("The file is no longer available.")) from exc
+    # The service took only a PDF, JPEG or PNG, judged by content: judge it the same way again.
+    kind = filetype.guess(handle.read(262))
+    handle.seek(0)
+    return file_response(
+        handle,
+        original_name=PurePosixPath(debriefing.attachment.name or "").name,
+        content_type=kind.mime if kind else "application/octet-stream",
+    )
 
 
 @staff_required

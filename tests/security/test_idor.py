@@ -60,6 +60,7 @@ PAGE_MODELS: dict[str, type[models.Model]] = {
     "cadres:dossier_pdf": Cadre,
     "cadres:debriefing": Debriefing,
     "cadres:debriefing_action": Debriefing,
+    "cadres:debriefing_attachment": Debriefing,
     "cadres:personal_report": PersonalReport,
     "cadres:personal_report_action": PersonalReport,
     "supervision:notice_detail": Notice,
@@ -80,10 +81,15 @@ def _published_notices(user: Any) -> set[int]:
     return set(Notice.objects.published().values_list("pk", flat=True))
 
 
+def _debriefings_with_attachment(user: Any) -> set[int]:
+    return _visible(Debriefing, user) & set(Debriefing.objects.exclude(attachment="").values_list("pk", flat=True))
+
+
 # Addresses whose scope is not their model's ``visible_to``, and the ids in it.
 SCOPES: dict[str, Any] = {
     "cadres:dossier": _dossier_scope,
     "cadres:dossier_pdf": _dossier_scope,
+    "cadres:debriefing_attachment": _debriefings_with_attachment,
     "notices:detail": _published_notices,
     "public-notice-detail": _published_notices,
     "/api/v1/cadres/{id}/dossier/": _dossier_scope,

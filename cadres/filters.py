@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cadres.models import Cadre, Department, Unit
+from cadres.models import Cadre, Department, PersonalReport, Unit
 
 YES_NO_ANY = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
 
@@ -86,3 +86,15 @@ class CadreFilter(_SearchFilterSet):
     class Meta:
         model = Cadre
         fields = ("q", "unit", "department", "rank", "is_leading", "active")
+
+
+class PersonalReportFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), field_name="cadre__unit", queryset=_visible_units, empty_label=_("Any")
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PersonalReport.Status.choices, empty_label=_("Any"))
+
+    class Meta:
+        model = PersonalReport
+        fields = ("year", "unit", "status")

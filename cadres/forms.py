@@ -7,7 +7,7 @@ from django.core.validators import FileExtensionValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from cadres.models import Unit
+from cadres.models import PersonalReportItem, Unit
 from cadres.roster import RosterKind
 
 # A city's whole roster is a few thousand rows: well under this.
@@ -79,3 +79,34 @@ class DebriefingConfirmForm(forms.Form):
 
 # The page form of each input shape of ``cadres.transitions.DEBRIEFINGS``.
 DEBRIEFING_ACTION_FORMS: dict[str, type[forms.Form]] = {"": DebriefingConfirmForm, "note": DebriefingNoteForm}
+
+
+# --- Personal-matter reports ---------------------------------------------------------------------
+
+
+class PersonalReportYearForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=9999)
+
+
+class PersonalReportItemForm(forms.Form):
+    """One declared matter. The kind, the date and the amount are checked again by the service,
+    which refuses them with the same messages as the API."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *PersonalReportItem.Kind.choices])
+    person = forms.CharField(label=_("person"), max_length=64, required=False)
+    description = forms.CharField(label=_("details"), max_length=500)
+    occurred_on = forms.DateField(label=_("date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=14, decimal_places=2, required=False)
+
+
+# Blank rows under the filled ones add matters; the delete box removes one.
+PersonalReportItemFormSet = forms.formset_factory(PersonalReportItemForm, extra=3, can_delete=True, max_num=200)
+
+
+def personal_report_items(formset: Any) -> list[dict[str, Any]]:
+    """The rows of a valid formset, in order, without the blank and the deleted ones."""
+    return [
+        {field: form.cleaned_data.get(field) for field in ("kind", "person", "description", "occurred_on", "amount")}
+        for form in formset.forms
+        if form.has_changed() and not form.cleaned_data.get("DELETE")
+    ]

@@ -3,26 +3,37 @@ object out of the user's scope answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
+import filetype
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cadres import selectors, services
 from cadres.dossier import dossier_fill, dossier_may_view, dossier_pdf, dossier_viewed
-from cadres.filters import CadreFilter, DepartmentFilter
-from cadres.forms import DEBRIEFING_ACTION_FORMS, DebriefingForm
-from cadres.models import Cadre, Debriefing, Department, Unit
+from cadres.filters import CadreFilter, DepartmentFilter, PersonalReportFilter
+from cadres.forms import (
+    DEBRIEFING_ACTION_FORMS,
+    DebriefingForm,
+    PersonalReportItemFormSet,
+    PersonalReportYearForm,
+    personal_report_items,
+)
+from cadres.models import Cadre, Debriefing, Department, PersonalReport, PersonalReportView, Unit
 from cadres.permissions import is_own
-from cadres.transitions import DEBRIEFINGS
+from cadres.transitions import DEBRIEFINGS, PERSONAL_REPORTS
+from workstyle import roles
 from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
+from workstyle.uploads import file_response
 from workstyle.views import staff_required
 
 PAGE_SIZE = 50
@@ -226,6 +237,28 @@ def _debriefing_edit(request: HttpRequest, debriefing: Debriefing) -> HttpRespon
     return _debriefing_page(request, debriefing, edit=form)
 
 
+@login_required
+@require_GET
+def debriefing_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Those who see the debriefing get its attachment as a download; anyone else a 404, as for
+    the attachments of complaints and rectifications."""
+    debriefing = _get_debriefing(request, pk)
+    if not debriefing.attachment:
+        raise Http404
+    try:
+        handle = debriefing.attachment.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("The file is no longer available.")) from exc
+    # The service took only a PDF, JPEG or PNG, judged by content: judge it the same way again.
+    kind = filetype.guess(handle.read(262))
+    handle.seek(0)
+    return file_response(
+        handle,
+        original_name=PurePosixPath(debriefing.attachment.name or "").name,
+        content_type=kind.mime if kind else "application/octet-stream",
+    )
+
+
 @staff_required
 @require_POST
 def debriefing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -254,3 +287,190 @@ def debriefing_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             return redirect("cadres:debriefing", pk=debriefing.pk)
     debriefing.refresh_from_db()
     return _debriefing_page(request, debriefing, bound=form)
+
+
+# --- Personal-matter reports (个人有关事项报告) --------------------------------------------------------
+
+
+def _leading_cadre(user: Any) -> Cadre | None:
+    cadre = roles.cadre_of(user)
+    return cadre if cadre is not None and cadre.is_leading else None
+
+
+@staff_required
+def personal_report_list(request: HttpRequest) -> HttpResponse:
+    """The cadre's own reports; the organization department's list of everybody's."""
+    queryset = (
+        PersonalReport.objects.visible_to(request.user)
+        .select_related("cadre", "cadre__unit")
+        .order_by("-year", "cadre__staff_number", "-version")
+    )
+    filterset = PersonalReportFilter(request.GET or None, queryset=queryset, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "total": page.paginator.count,
+        "may_start": _leading_cadre(request.user) is not None,
+        "tab": "personal_reports",
+    }
+    return render(request, "cadres/personal_report_list.html", context)
+
+
+@staff_required
+def personal_report_new(request: HttpRequest) -> HttpResponse:
+    """A leading cadre starts his report for a year (a later version starts from the report page)."""
+    if _leading_cadre(request.user) is None:
+        raise Http404
+    now = timezone.now()
+    if request.method != "POST":
+        year_form = PersonalReportYearForm(initial={"year": timezone.localtime(now).year - 1})
+        formset = PersonalReportItemFormSet(prefix="items")
+        return _personal_report_new_page(request, year_form, formset)
+    year_form = PersonalReportYearForm(request.POST)
+    formset = PersonalReportItemFormSet(request.POST, prefix="items")
+    if year_form.is_valid() and formset.is_valid():
+        try:
+            report = services.personal_report_create(
+                actor=request.user, year=year_form.cleaned_data["year"], items=personal_report_items(formset), now=now
+            )
+        except DomainError as exc:
+            form_add_domain_error(year_form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("cadres:personal_report", pk=report.pk)
+    messages.error(request, _("The report cannot be saved."))
+    return _personal_report_new_page(request, year_form, formset, status=400)
+
+
+def _personal_report_new_page(request: HttpRequest, year_form: Any, formset: Any, *, status: int = 200) -> HttpResponse:
+    context = {"year_form": year_form, "formset": formset, "tab": "personal_reports"}
+    return render(request, "cadres/personal_report_new.html", context, status=status)
+
+
+def _domain_messages(request: HttpRequest, exc: DomainError) -> None:
+    """A service's refusal as messages: each reason, or the refusal itself when it names none."""
+    reasons: list[object] = [error for errors in exc.errors.values() for error in errors] or [exc.message]
+    for reason in reasons:
+        messages.error(request, str(reason))
+
+
+def _get_personal_report(request: HttpRequest, pk: int) -> PersonalReport:
+    return get_object_or_404(
+        PersonalReport.objects.visible_to(request.user).select_related("cadre", "cadre__unit"), pk=pk
+    )
+
+
+def _item_initial(report: PersonalReport) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": i.kind,
+            "person": i.person,
+            "description": i.description,
+            "occurred_on": i.occurred_on,
+            "amount": i.amount,
+        }
+        for i in report.items.all()
+    ]
+
+
+def _personal_report_page(
+    request: HttpRequest, report: PersonalReport, *, edit: Any = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    own = is_own(user, report)
+    versions = PersonalReport.objects.visible_to(user).filter(cadre=report.cadre_id, year=report.year)
+    newest = versions.order_by("-version").first()
+    may_edit = own and report.status == PersonalReport.Status.DRAFT
+    if may_edit and edit is None:
+        edit = PersonalReportItemFormSet(prefix="items", initial=_item_initial(report))
+    may_see_log = getattr(user, "is_superuser", False) or roles.is_orgdept(user)
+    context = {
+        "report": report,
+        "items": report.items.all(),
+        "versions": versions.order_by("version"),
+        "events": report.events.select_related("actor").order_by("at", "id"),
+        "actions": [
+            (action, PERSONAL_REPORTS[action]) for action in PERSONAL_REPORTS.allowed_actions(user=user, obj=report)
+        ],
+        "formset": edit if may_edit else None,
+        "may_amend": own
+        and report.status == PersonalReport.Status.SUBMITTED
+        and newest is not None
+        and newest.pk == report.pk,
+        "view_log": (
+            PersonalReportView.objects.visible_to(user).filter(report=report).select_related("viewer")[:200]
+            if may_see_log
+            else None
+        ),
+        "tab": "personal_reports",
+    }
+    return render(request, "cadres/personal_report_detail.html", context, status=status)
+
+
+@staff_required
+def personal_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get_personal_report(request, pk)
+    services.personal_report_views_record(
+        viewer=request.user, reports=[report], channel=PersonalReportView.Channel.PAGE, now=timezone.now()
+    )
+    return _personal_report_page(request, report)
+
+
+def _personal_report_edit(request: HttpRequest, report: PersonalReport) -> HttpResponse:
+    if not is_own(request.user, report):
+        raise PermissionDenied(_("Only the cadre himself writes his report."))
+    formset = PersonalReportItemFormSet(request.POST, prefix="items")
+    if formset.is_valid():
+        try:
+            services.personal_report_update(
+                actor=request.user, report=report, items=personal_report_items(formset), now=timezone.now()
+            )
+        except DomainError as exc:
+            _domain_messages(request, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("cadres:personal_report", pk=report.pk)
+    messages.error(request, _("The report cannot be saved."))
+    report.refresh_from_db()
+    return _personal_report_page(request, report, edit=formset, status=400)
+
+
+def _personal_report_amend(request: HttpRequest, report: PersonalReport) -> HttpResponse:
+    """Start the next version from this one's rows; the submitted one stays as it was."""
+    if not is_own(request.user, report):
+        raise PermissionDenied(_("Only the cadre himself writes his report."))
+    try:
+        new = services.personal_report_create(
+            actor=request.user, year=report.year, items=_item_initial(report), now=timezone.now()
+        )
+    except DomainError as exc:
+        _domain_messages(request, exc)
+        return _personal_report_page(request, report, status=400)
+    messages.success(request, _("New version started."))
+    return redirect("cadres:personal_report", pk=new.pk)
+
+
+@staff_required
+@require_POST
+def personal_report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action == "edit":
+        return _personal_report_edit(request, _get_personal_report(request, pk))
+    if action == "amend":
+        return _personal_report_amend(request, _get_personal_report(request, pk))
+    row = PERSONAL_REPORTS.rows.get(action)
+    if row is None or not row.staff:
+        raise Http404
+    report = _get_personal_report(request, pk)
+    try:
+        PERSONAL_REPORTS.authorize(action, actor=request.user, obj=report)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    try:
+        PERSONAL_REPORTS.service(services, action)(actor=request.user, personal_report=report, now=timezone.now())
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        report.refresh_from_db()
+        return _personal_report_page(request, report, status=400)
+    messages.success(request, str(row.done))
+    return redirect("cadres:personal_report", pk=report.pk)

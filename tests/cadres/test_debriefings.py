@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -189,3 +190,40 @@ def test_debriefing_pages(round_: Any, org: Any, orgdept_user: Any) -> None:
     assert office.post(f"/org/debriefings/{debriefing.pk}/review/", {"note": "良好"}).status_code == 302
     debriefing.refresh_from_db()
     assert debriefing.status == Debriefing.Status.REVIEWED
+
+
+def test_the_attachment_downloads_for_those_who_see_the_debriefing(
+    round_: Any, org: Any, orgdept_user: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    debriefing = Debriefing.objects.get(cadre=org.head)
+    url = f"/org/debriefings/{debriefing.pk}/attachment/"
+    head = Client()
+    head.force_login(org.head.user)
+    # Nothing attached yet: nothing to download.
+    assert head.get(url).status_code == 404
+    content = "%PDF-1.4\n% 述职述廉报告\n%%EOF\n".encode()
+    services.debriefing_update(
+        actor=org.head.user,
+        debriefing=debriefing,
+        now=NOW,
+        attachment=SimpleUploadedFile("述职报告.pdf", content, content_type="application/pdf"),
+    )
+    assert url in head.get(f"/org/debriefings/{debriefing.pk}/").content.decode()
+    for user in (org.head.user, orgdept_user):
+        client = Client()
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == content
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+    # Anyone who does not see the debriefing finds no file either.
+    for user in (org.other.user, org.cadre.user, org.bureau_head.user):
+        client = Client()
+        client.force_login(user)
+        assert client.get(url).status_code == 404

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
 from cadres.dossier import dossier_may_view
-from cadres.models import Cadre, Debriefing, Department, Unit
+from cadres.models import Cadre, Debriefing, Department, PersonalReport, Unit
 from complaints.models import Attachment, Complaint
 from ethos.models import AppraisalRound, Commitment
 from meetings.models import Meeting, RectificationAttachment, RectificationItem
@@ -60,6 +60,9 @@ PAGE_MODELS: dict[str, type[models.Model]] = {
     "cadres:dossier_pdf": Cadre,
     "cadres:debriefing": Debriefing,
     "cadres:debriefing_action": Debriefing,
+    "cadres:debriefing_attachment": Debriefing,
+    "cadres:personal_report": PersonalReport,
+    "cadres:personal_report_action": PersonalReport,
     "supervision:notice_detail": Notice,
     "supervision:notice_action": Notice,
     "notices:detail": Notice,
@@ -78,10 +81,15 @@ def _published_notices(user: Any) -> set[int]:
     return set(Notice.objects.published().values_list("pk", flat=True))
 
 
+def _debriefings_with_attachment(user: Any) -> set[int]:
+    return _visible(Debriefing, user) & set(Debriefing.objects.exclude(attachment="").values_list("pk", flat=True))
+
+
 # Addresses whose scope is not their model's ``visible_to``, and the ids in it.
 SCOPES: dict[str, Any] = {
     "cadres:dossier": _dossier_scope,
     "cadres:dossier_pdf": _dossier_scope,
+    "cadres:debriefing_attachment": _debriefings_with_attachment,
     "notices:detail": _published_notices,
     "public-notice-detail": _published_notices,
     "/api/v1/cadres/{id}/dossier/": _dossier_scope,

@@ -73,6 +73,7 @@ class EthosSerializer(serializers.ModelSerializer[Ethos]):
     class Meta:
         model = Ethos
         fields = ("code", "order", "name", "description")
+        read_only_fields = fields
 
 
 # --- Debriefings and personal-matter reports ---------------------------------------------------------

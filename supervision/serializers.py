@@ -136,6 +136,11 @@ class ConversationSerializer(serializers.ModelSerializer[Conversation]):
         read_only_fields = ("id", "cadre_name", "kind_display", "held_by", "recorded_at")
         extra_kwargs = {"outcome": {"required": False}}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.context.get("request"), "user", None)
+        self.fields["cadre"].queryset = Cadre.objects.visible_to(user)  # type: ignore[attr-defined]
+
 
 # --- Notices ---------------------------------------------------------------------------------------
 
@@ -209,7 +214,6 @@ class NoticeCreateSerializer(serializers.Serializer[dict[str, Any]]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = getattr(self.context.get("request"), "user", None)
-        self.fields["cadre"].queryset = Cadre.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["case"].queryset = Case.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["unit"].queryset = Unit.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["cadre"].queryset = Cadre.objects.visible_to(user)  # type: ignore[attr-defined]

@@ -35,6 +35,7 @@ from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
 from workstyle.uploads import file_response
 from workstyle.views import staff_required
+from workstyle.workflow_pages import page_action
 
 PAGE_SIZE = 50
 # A unit page lists this many cadres and links to the full, filtered list for the rest.
@@ -264,29 +265,23 @@ def debriefing_attachment(request: HttpRequest, pk: int) -> FileResponse:
 def debriefing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "edit":
         return _debriefing_edit(request, _get_debriefing(request, pk))
-    row = DEBRIEFINGS.rows.get(action)
-    if row is None or not row.staff:
-        raise Http404
-    debriefing = _get_debriefing(request, pk)
-    try:
-        DEBRIEFINGS.authorize(action, actor=request.user, obj=debriefing)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc.message)) from exc
-    form = DEBRIEFING_ACTION_FORMS[row.input](request.POST)
-    form.action = action  # type: ignore[attr-defined]
-    if form.is_valid():
-        try:
-            DEBRIEFINGS.service(services, action)(
-                actor=request.user, debriefing=debriefing, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, str(row.done))
-            return redirect("cadres:debriefing", pk=debriefing.pk)
-    debriefing.refresh_from_db()
-    return _debriefing_page(request, debriefing, bound=form)
+    return page_action(
+        request,
+        DEBRIEFINGS,
+        action,
+        services=services,
+        obj_name="debriefing",
+        get_obj=lambda: _get_debriefing(request, pk),
+        make_form=lambda row, debriefing: _debriefing_action_form(row, request.POST),
+        done_url="cadres:debriefing",
+        rerender=lambda debriefing, form: _debriefing_page(request, debriefing, bound=form),
+    )
+
+
+def _debriefing_action_form(row: Any, data: Any) -> Any:
+    form = DEBRIEFING_ACTION_FORMS[row.input](data)
+    form.action = row.action  # type: ignore[attr-defined]
+    return form
 
 
 # --- Personal-matter reports (个人有关事项报告) --------------------------------------------------------

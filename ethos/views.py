@@ -25,6 +25,7 @@ from workstyle import roles
 from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
 from workstyle.views import staff_required
+from workstyle.workflow_pages import page_action
 
 # --- the cadre's commitment ---------------------------------------------------------------------
 
@@ -110,29 +111,23 @@ def commitment_print(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def commitment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    row = COMMITMENTS.rows.get(action)
-    if row is None or not row.staff:
-        raise Http404
-    commitment = _commitment(request, pk)
-    try:
-        COMMITMENTS.authorize(action, actor=request.user, obj=commitment)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc.message)) from exc
-    form = ACTION_FORMS[row.input](request.POST, prefix=action)
-    form.action = action  # type: ignore[attr-defined]
-    if form.is_valid():
-        try:
-            COMMITMENTS.service(services, action)(
-                actor=request.user, commitment=commitment, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, str(row.done))
-            return redirect("ethos:commitment_detail", pk=commitment.pk)
-    commitment.refresh_from_db()
-    return _commitment_page(request, commitment, bound=form)
+    return page_action(
+        request,
+        COMMITMENTS,
+        action,
+        services=services,
+        obj_name="commitment",
+        get_obj=lambda: _commitment(request, pk),
+        make_form=lambda row, commitment: _commitment_action_form(row, request.POST),
+        done_url="ethos:commitment_detail",
+        rerender=lambda commitment, form: _commitment_page(request, commitment, bound=form),
+    )
+
+
+def _commitment_action_form(row: Any, data: Any) -> Any:
+    form = ACTION_FORMS[row.input](data, prefix=row.action)
+    form.action = row.action  # type: ignore[attr-defined]
+    return form
 
 
 # --- years and completion -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from workstyle.dashboard import register_panels
 from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
 from workstyle.views import staff_required
+from workstyle.workflow_pages import page_action
 
 PAGE_SIZE = 30
 
@@ -126,27 +127,17 @@ def case_open(request: HttpRequest) -> HttpResponse:
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "expose":
         return _case_expose(request, pk)
-    row = CASES.rows.get(action)
-    if row is None or not row.staff:
-        raise Http404
-    case = _get_case(request, pk)
-    # Who may act is judged before the input, so that others learn nothing from how it would be.
-    try:
-        CASES.authorize(action, actor=request.user, obj=case)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc.message)) from exc
-    form = _form(action, case, request.POST)
-    if form.is_valid():
-        try:
-            CASES.service(services, action)(actor=request.user, case=case, now=timezone.now(), **form.cleaned_data)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, str(row.done))
-            return redirect("supervision:case_detail", pk=case.pk)
-    case.refresh_from_db()
-    return _detail(request, case, bound=form)
+    return page_action(
+        request,
+        CASES,
+        action,
+        services=services,
+        obj_name="case",
+        get_obj=lambda: _get_case(request, pk),
+        make_form=lambda row, case: _form(action, case, request.POST),
+        done_url="supervision:case_detail",
+        rerender=lambda case, form: _detail(request, case, bound=form),
+    )
 
 
 @register_panels
@@ -256,29 +247,23 @@ def _notice_edit(request: HttpRequest, notice: Notice) -> HttpResponse:
 def notice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "edit":
         return _notice_edit(request, _get_notice(request, pk))
-    row = NOTICES.rows.get(action)
-    if row is None or not row.staff:
-        raise Http404
-    notice = _get_notice(request, pk)
-    try:
-        NOTICES.authorize(action, actor=request.user, obj=notice)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc.message)) from exc
-    form = NOTICE_ACTION_FORMS[row.input](request.POST, notice=notice)
-    form.action = action
-    if form.is_valid():
-        try:
-            NOTICES.service(services, action)(
-                actor=request.user, notice=notice, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, str(row.done))
-            return redirect("supervision:notice_detail", pk=notice.pk)
-    notice.refresh_from_db()
-    return _notice_detail(request, notice, bound=form)
+    return page_action(
+        request,
+        NOTICES,
+        action,
+        services=services,
+        obj_name="notice",
+        get_obj=lambda: _get_notice(request, pk),
+        make_form=lambda row, notice: _notice_action_form(row, notice, request.POST),
+        done_url="supervision:notice_detail",
+        rerender=lambda notice, form: _notice_detail(request, notice, bound=form),
+    )
+
+
+def _notice_action_form(row: Any, notice: Notice, data: Any) -> Any:
+    form = NOTICE_ACTION_FORMS[row.input](data, notice=notice)
+    form.action = row.action
+    return form
 
 
 def _case_expose(request: HttpRequest, pk: int) -> HttpResponse:

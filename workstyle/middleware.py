@@ -50,7 +50,11 @@ def _error_messages() -> dict[int, str]:
         403: _("You do not have permission to perform this action."),
         404: _("Not found."),
         405: _("This method is not allowed here."),
+        413: _("The request is too large."),
+        415: _("This content type is not supported here."),
+        429: _("Too many requests. Please try again later."),
         500: _("A server error occurred. Please try again later."),
+        503: _("The service is unavailable for the moment. Please try again shortly."),
     }
 
 

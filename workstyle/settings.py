@@ -112,7 +112,9 @@ REDIS_URL = env.url("REDIS_URL", {"redis", "rediss", "unix"})
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", {"redis", "rediss", "amqp", "filesystem", "memory"}) or REDIS_URL
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Falls back to a cache in each process while Redis is down (workstyle/cache.py): nothing in
+    # the cache is worth failing a request for.
+    CACHES = {"default": {"BACKEND": "workstyle.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     # Shared by every process of the embedded default, so that rate limits hold across them.
     CACHES = {

@@ -40,3 +40,6 @@ urlpatterns = [
 
 admin.site.site_header = settings.WORKSTYLE_SITE_NAME
 admin.site.site_title = settings.WORKSTYLE_SITE_NAME
+
+# Unhandled exceptions: JSON under /api/, and 503 while the database cannot be reached.
+handler500 = "workstyle.views.server_error"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -10,9 +11,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,12 +95,46 @@ def lockout_response(
     return response
 
 
+# Seconds after which a client may try again once the database is back (a restart takes a few).
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: what an unhandled exception answers (with DEBUG off).
+
+    A database that cannot be reached (restarting, failing over) is an outage, not a fault of the
+    portal: 503 with Retry-After, so that clients and the load balancer try again. Under /api/ every
+    answer is JSON in the API's error format (``{"message", "errors"}``), never a page or a
+    traceback; elsewhere a short static page, for rendering the site's layout would need the
+    database too. The exception itself is logged by Django as usual.
+    """
+    exc = sys.exc_info()[1]
+    outage = isinstance(exc, OperationalError | InterfaceError)
+    status = 503 if outage else 500
+    response: HttpResponse
+    if request.path_info.startswith("/api/"):
+        message = (
+            _("The service is unavailable for the moment. Please try again shortly.")
+            if outage
+            else _("A server error occurred. Please try again later.")
+        )
+        response = JsonResponse({"message": message, "errors": {}}, status=status)
+    else:
+        response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
+    if outage:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker. 503 when the database cannot answer; a broker that is down is reported
-    but does not fail the check (e-mails and sweeps wait for it, pages keep working)."""
+    """The database, the broker and the cache, for the load balancer.
+
+    ``ok`` (200) when all answer; ``degraded`` (200) when Redis — the broker or the cache — does
+    not: complaints are still stored and pages served, rate limits hold per process and e-mails
+    wait in the outbox, so the node stays in the pool; ``down`` (503) when the database does not
+    answer, for then nothing can be stored."""
     report: dict[str, str] = {}
-    status = 200
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -107,9 +143,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:
         log.error("healthz: database unreachable: %s", exc)
         report["database"] = "unreachable"
-        status = 503
     report["broker"] = _broker_status()
-    report["status"] = "ok" if status == 200 else "error"
+    report["cache"] = _cache_status()
+    if report["database"] != "ok":
+        report["status"], status = "down", 503
+    elif "unreachable" in report.values():
+        report["status"], status = "degraded", 200
+    else:
+        report["status"], status = "ok", 200
     return JsonResponse(report, status=status)
 
 
@@ -123,3 +164,12 @@ def _broker_status() -> str:
         return "ok"
     except Exception:
         return "unreachable"
+
+
+def _cache_status() -> str:
+    from django.core.cache import cache
+
+    ping = getattr(cache, "redis_ping", None)
+    if ping is None:  # a cache without a server (the embedded default)
+        return "ok"
+    return "ok" if ping() else "unreachable"

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "status": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "cache": "ok", "status": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -32,14 +32,15 @@ def test_healthz_is_503_when_the_database_is_unreachable(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
-    assert response.json()["status"] == "error"
+    assert response.json()["status"] == "down"
 
 
-def test_healthz_stays_200_when_only_the_broker_is_down(client, monkeypatch):
+def test_healthz_is_degraded_and_200_when_only_the_broker_is_down(client, monkeypatch):
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] == "unreachable"
+    assert response.json()["status"] == "degraded"
 
 
 def test_healthz_answers_at_once_when_the_broker_hangs(client, monkeypatch):

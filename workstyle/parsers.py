@@ -52,6 +52,12 @@ def _read_at_most(stream: IO[bytes], size: int) -> bytes:
     return b"".join(chunks)
 
 
+class BodyTooLarge(ParseError):
+    """A body over the API's limit: 413, in the API's error format like any other error."""
+
+    status_code = 413
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser with a size and a depth limit; every API view parses JSON with it."""
 
@@ -61,7 +67,7 @@ class JSONParser(parsers.JSONParser):
         limit = settings.WORKSTYLE_MAX_JSON_BYTES
         body = _read_at_most(stream, limit + 1) if stream is not None else b""
         if len(body) > limit:
-            raise ParseError(
+            raise BodyTooLarge(
                 _("The JSON body is larger than %(max)s bytes; send attachments as multipart/form-data.")
                 % {"max": limit}
             )

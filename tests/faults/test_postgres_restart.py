@@ -70,8 +70,6 @@ def portal(own_postgres: PostgresCluster, tmp_path: Path) -> Iterator[int]:
         "WORKSTYLE_TESTING": "1",
         "DJANGO_DEBUG": "0",
         "DATABASE_URL": own_postgres.url,
-        # Each request may spend this long on the database's connection attempt.
-        "PGCONNECT_TIMEOUT": "3",
         # Many submissions from one address in a few seconds: not what this test is about.
         "WORKSTYLE_PUBLIC_SUBMIT_RATE": "100000/hour",
         "WORKSTYLE_PUBLIC_API_RATE": "100000/hour",

@@ -56,7 +56,7 @@ def _die_in_a_batch() -> None:
             _die_at(inserts)
         return original(self, sql, params)
 
-    CursorWrapper.execute = execute  # type: ignore[method-assign]
+    CursorWrapper.execute = execute  # type: ignore[method-assign,assignment]
 
 
 def main(job: str) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,12 +23,12 @@ def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def own_postgres(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[PostgresCluster]:
+def own_postgres(django_db_setup: None, django_db_blocker: Any) -> Iterator[PostgresCluster]:
     """A PostgreSQL cluster of this test's own with the test database's schema, to restart."""
     cluster = PostgresCluster()
     try:
         cluster.create()
-        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        with django_db_blocker.unblock():
             cluster.copy_schema_of_test_database()
         yield cluster
     finally:

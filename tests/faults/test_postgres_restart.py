@@ -146,6 +146,7 @@ def test_a_postgres_restart_under_load_is_a_clean_503_then_all_is_well(
 ) -> None:
     with Load(portal) as load:
         wait_for(lambda: len(load.answers) >= 8, timeout=30, what="answers before the outage")
+        load.phase = "stopping"
         own_postgres.stop()
         load.phase = "down"
         count = len(load.answers)

@@ -49,7 +49,7 @@ class StatisticsView(APIView):
     def get(self, request: Request) -> Response:
         form = StatisticsFilterForm(request.query_params, user=request.user)
         if not form.is_valid():
-            raise ValidationError({key: list(messages) for key, messages in form.errors.items()})
+            raise ValidationError({key: [str(m) for m in messages] for key, messages in form.errors.items()})
         report = statistics_for(user=request.user, filters=form.filters(), now=timezone.now(), rank_by=form.ranking)
         return Response(report.as_json())
 

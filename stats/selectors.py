@@ -168,6 +168,7 @@ def _reply_days_fallback(qs: QuerySet[Complaint]) -> dict[str, float | None]:
     spans = sorted(
         (replied - submitted).total_seconds() / DAY_SECONDS
         for submitted, replied in qs.filter(replied_at__isnull=False).values_list("submitted_at", "replied_at")
+        if replied is not None
     )
 
     def pick(fraction: float) -> float | None:

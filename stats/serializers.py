@@ -35,7 +35,7 @@ class DepartmentRowSerializer(RatesRowSerializer):
 
 class TrendRowSerializer(RatesRowSerializer):
     period = serializers.DateField(help_text="First day of the week or month.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class CountRowSerializer(serializers.Serializer[Any]):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
-from django.core.checks import Error
+from django.core.checks import CheckMessage
 from django.core.files.storage import FileSystemStorage
 
 
@@ -22,7 +22,7 @@ class VendorFinder(BaseFinder):
             for prefix, (package, files) in getattr(settings, "VENDOR_STATIC", {}).items()
         }
 
-    def check(self, **kwargs: Any) -> list[Error]:
+    def check(self, **kwargs: Any) -> list[CheckMessage]:
         return []
 
     def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:

@@ -25,7 +25,7 @@ def api(discipline_user: Any) -> APIClient:
 
 
 @pytest.fixture
-def some(org: Any) -> list[Complaint]:
+def some(org: Any) -> list[Any]:
     now = timezone.now()
     return [
         ComplaintFactory(submitted_at=now - dt.timedelta(days=3)),

@@ -39,13 +39,13 @@ def end_of(day: int, month: int = 5) -> dt.datetime:
     return dt.datetime.combine(dt.date(2026, month, day), dt.time.max, tzinfo=LOCAL_TZ)
 
 
-def make(department: Any = None, **fields: Any) -> Complaint:
+def make(department: Any = None, **fields: Any) -> Any:
     fields.setdefault("submitted_at", at(1))
     fields.setdefault("accept_due_at", end_of(16))
     return ComplaintFactory(department=department, **fields)
 
 
-def accepted(department: Any, *, accepted_day: int = 3, due: dt.datetime | None = None, **fields: Any) -> Complaint:
+def accepted(department: Any, *, accepted_day: int = 3, due: dt.datetime | None = None, **fields: Any) -> Any:
     fields.setdefault("status", S.ACCEPTED)
     fields.setdefault("accepted_at", at(accepted_day))
     fields.setdefault("routed_at", fields["accepted_at"])

@@ -7,42 +7,46 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ethos.models import Grade
 from stats.forms import StatisticsFilterForm
-from stats.selectors import Statistics, StatsFilters, statistics_for, statistics_may_view, statistics_queue_url
+from stats.selectors import Statistics, StatsFilters, statistics_for, statistics_may_view
 from workstyle.views import staff_required
 
+# The queue's filters behind each figure; a table row links the first six, the totals all.
+FIGURE_FILTERS: dict[str, dict[str, Any]] = {
+    "received": {},
+    "answered": {"answered": "true"},
+    "overdue": {"overdue": "true"},
+    "accepted_in_time": {"accepted_in_time": "true"},
+    "replied_in_time": {"replied_in_time": "true"},
+    "satisfied": {"rating": ["satisfied", "basically_satisfied"]},
+    "accepted": {"accepted": "true"},
+    "rejected": {"status": "rejected"},
+    "merged": {"status": "withdrawn"},
+    "closed": {"status": "closed"},
+    "accepted_late": {"accepted_in_time": "false"},
+    "replied_late": {"replied_in_time": "false"},
+    "dissatisfied": {"rating": "dissatisfied"},
+    "escalated_1": {"escalated_to": 1},
+    "escalated_2": {"escalated_to": 2},
+}
+ROW_FIGURES = tuple(FIGURE_FILTERS)[:6]
 
-def _links(filters: StatsFilters, row: dict[str, Any], **scope: Any) -> dict[str, str]:
+
+def _links(filters: StatsFilters, row: dict[str, Any], *, keys: Any = ROW_FIGURES, **scope: Any) -> dict[str, str]:
     """The queue URLs behind a row's figures; ``scope`` narrows to the row (its category…)."""
-
-    def url(**extra: Any) -> str:
-        return statistics_queue_url(filters, **scope, **extra)
-
-    return {
-        "received": url(),
-        "accepted": url(accepted="true"),
-        "rejected": url(status="rejected"),
-        "merged": url(status="withdrawn"),
-        "answered": url(answered="true"),
-        "closed": url(status="closed"),
-        "overdue": url(overdue="true"),
-        "accepted_in_time": url(accepted_in_time="true"),
-        "accepted_late": url(accepted_in_time="false"),
-        "replied_in_time": url(replied_in_time="true"),
-        "replied_late": url(replied_in_time="false"),
-        "satisfied": url(rating=["satisfied", "basically_satisfied"]),
-        "dissatisfied": url(rating="dissatisfied"),
-        "escalated_1": url(escalated_to=1),
-        "escalated_2": url(escalated_to=2),
-    }
+    queue = reverse("complaints:queue")
+    base = {**filters.queue_params(), **scope}
+    return {key: f"{queue}?{urlencode({**base, **FIGURE_FILTERS[key]}, doseq=True)}" for key in keys}
 
 
 def _chart_data(report: Statistics) -> dict[str, Any]:
@@ -137,7 +141,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "report": report,
             "filters": filters,
             "totals": report.totals,
-            "links": _links(filters, report.totals),
+            "links": _links(filters, report.totals, keys=FIGURE_FILTERS),
             "by_category": [(row, _links(filters, row, category=row["id"])) for row in report.by_category],
             "by_channel": [(row, _links(filters, row, channel=row["id"])) for row in report.by_channel],
             "by_unit": [

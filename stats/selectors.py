@@ -1,6 +1,8 @@
-"""The figures the office reports upward, each computed by the database: one aggregate query per
-figure (the totals and rates, each breakdown, the trend, the escalations, the cases, the meeting
-reports, the commitments), never a loop over complaints in Python.
+"""The figures the office reports upward, each computed by the database with aggregate queries,
+never a loop over complaints in Python: two grouped passes over the complaints (by category,
+channel and period; by unit and department) whose groups — a few thousand at most — add up to the
+totals and every breakdown, one sort for the reply times, one read of the escalations, and one query
+each for the cases, the meeting reports, the commitments and the appraisals.
 
 Every complaint figure is about one cohort: the complaints *received* in the period (local days,
 Asia/Shanghai), narrowed by unit, department and category, out of those the user may see
@@ -24,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Department, Unit
@@ -673,11 +676,11 @@ def _pct(value: float | None) -> str:
 
 
 def statistics_tables(
-    user: Any, filters: StatsFilters, *, now: dt.datetime
+    user: Any, filters: StatsFilters, *, now: dt.datetime | None = None
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The statistics as plain tables — ``(title, headers, rows)`` — for exports: the same figures
     the page shows, over what ``user`` may see."""
-    report = statistics_for(user=user, filters=filters, now=now)
+    report = statistics_for(user=user, filters=filters, now=now or timezone.now())
     t = report.totals
     rate_headers = [
         _("Received"),

@@ -17,6 +17,7 @@ from stats.selectors import (
     complaint_by_department,
     complaint_escalations,
     complaint_totals,
+    complaint_trend,
     statistics_queue_url,
     statistics_tables,
 )
@@ -219,3 +220,37 @@ def test_the_queue_links_show_the_complaints_behind_a_figure(
     queryset = Complaint.objects.visible_to(discipline_user)
     shown = set(ComplaintFilter(request.GET, queryset=queryset, request=request).qs.values_list("pk", flat=True))
     assert shown == {cohort[name].pk for name in names}
+
+
+def test_the_trend_cuts_weeks_and_months_at_local_midnight(org: Any, discipline_user: Any) -> None:
+    # Sunday 10 May 23:59 and Monday 11 May 00:00 local time fall in two weeks; 31 May 23:59 and
+    # 1 June 00:00 in two months, though they are the same UTC day.
+    for moment in (at(10, 23, 59), at(11, 0, 0), at(31, 23, 59), at(1, 0, 0, month=6)):
+        make(org.office, submitted_at=moment, accept_due_at=moment + dt.timedelta(days=15))
+    weeks = StatsFilters(start=dt.date(2026, 5, 10), end=dt.date(2026, 6, 1), trend="week")
+    rows = complaint_trend(user=discipline_user, filters=weeks, now=NOW)
+    assert [(row["period"], row["received"]) for row in rows] == [
+        ("2026-05-04", 1),
+        ("2026-05-11", 1),
+        ("2026-05-25", 1),
+        ("2026-06-01", 1),
+    ]
+    months = StatsFilters(start=dt.date(2026, 5, 1), end=dt.date(2026, 6, 30), trend="month")
+    assert [
+        (row["label"], row["received"]) for row in complaint_trend(user=discipline_user, filters=months, now=NOW)
+    ] == [
+        ("2026-05", 3),
+        ("2026-06", 1),
+    ]
+
+
+def test_the_tables_for_exports_are_plain_rows(cohort: Any, discipline_user: Any) -> None:
+    tables = statistics_tables(discipline_user, MAY, now=NOW)
+    titles = [title for title, _headers, _rows in tables]
+    assert len(titles) == len(set(titles)) >= 6
+    for _title, headers, rows in tables:
+        assert all(isinstance(header, str) for header in headers)
+        assert all(len(row) == len(headers) for row in rows)
+        assert all(isinstance(cell, str | int | float) or cell is None for row in rows for cell in row)
+    totals = dict(tables[0][2])
+    assert 12 in totals.values()  # received

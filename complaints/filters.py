@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
@@ -13,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Department, Unit
 from complaints import codes
 from complaints.models import Category, Complaint
-from complaints.selectors import complaint_overdue_q
+from complaints.selectors import (
+    complaint_acceptance_counted_q,
+    complaint_accepted_in_time_q,
+    complaint_escalated_to_q,
+    complaint_overdue_q,
+    complaint_replied_in_time_q,
+    complaint_reply_counted_q,
+)
 
 
 def _units(request: Any) -> QuerySet[Unit]:
@@ -48,6 +56,33 @@ class ComplaintFilter(django_filters.FilterSet):
         field_name="submitted_at", method="filter_submitted_before", label=_("submitted on or before")
     )
     q = django_filters.CharFilter(method="filter_text", label=_("search"))
+    # The sets behind the statistics' figures (the stats app links every figure to the queue with
+    # them). Hidden on the page, so that its form keeps them when the reader narrows further.
+    channel = django_filters.MultipleChoiceFilter(
+        choices=Complaint.Channel.choices, widget=forms.MultipleHiddenInput, label=_("channel")
+    )
+    accepted = django_filters.BooleanFilter(
+        field_name="accepted_at", lookup_expr="isnull", exclude=True, widget=forms.HiddenInput, label=_("accepted")
+    )
+    answered = django_filters.BooleanFilter(
+        field_name="replied_at", lookup_expr="isnull", exclude=True, widget=forms.HiddenInput, label=_("answered")
+    )
+    accepted_in_time = django_filters.BooleanFilter(
+        method="filter_accepted_in_time", widget=forms.HiddenInput, label=_("decided in time")
+    )
+    replied_in_time = django_filters.BooleanFilter(
+        method="filter_replied_in_time", widget=forms.HiddenInput, label=_("answered in time")
+    )
+    rating = django_filters.MultipleChoiceFilter(
+        choices=Complaint.Rating.choices, widget=forms.MultipleHiddenInput, label=_("rating")
+    )
+    escalated_to = django_filters.TypedChoiceFilter(
+        choices=[(1, _("Department head")), (2, _("Discipline office"))],
+        coerce=int,
+        method="filter_escalated_to",
+        widget=forms.HiddenInput,
+        label=_("escalated to"),
+    )
 
     class Meta:
         model = Complaint
@@ -61,6 +96,13 @@ class ComplaintFilter(django_filters.FilterSet):
             "submitted_after",
             "submitted_before",
             "q",
+            "channel",
+            "accepted",
+            "answered",
+            "accepted_in_time",
+            "replied_in_time",
+            "rating",
+            "escalated_to",
         )
 
     def filter_overdue(self, queryset: QuerySet[Complaint], name: str, value: bool | None) -> QuerySet[Complaint]:
@@ -68,6 +110,27 @@ class ComplaintFilter(django_filters.FilterSet):
             return queryset
         condition = complaint_overdue_q(timezone.now())
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    # True: decided (answered) in time; False: counted and late, undecided (unanswered) past the limit
+    # included.
+    def filter_accepted_in_time(
+        self, queryset: QuerySet[Complaint], name: str, value: bool | None
+    ) -> QuerySet[Complaint]:
+        if value is None:
+            return queryset
+        in_time = complaint_accepted_in_time_q()
+        return queryset.filter(in_time if value else complaint_acceptance_counted_q(timezone.now()) & ~in_time)
+
+    def filter_replied_in_time(
+        self, queryset: QuerySet[Complaint], name: str, value: bool | None
+    ) -> QuerySet[Complaint]:
+        if value is None:
+            return queryset
+        in_time = complaint_replied_in_time_q()
+        return queryset.filter(in_time if value else complaint_reply_counted_q(timezone.now()) & ~in_time)
+
+    def filter_escalated_to(self, queryset: QuerySet[Complaint], name: str, value: int | None) -> QuerySet[Complaint]:
+        return queryset.filter(complaint_escalated_to_q(value)) if value else queryset
 
     # Dates are local days (Asia/Shanghai): "submitted before 3 May" includes the whole of 3 May.
     def filter_submitted_after(self, queryset: QuerySet[Complaint], name: str, value: Any) -> QuerySet[Complaint]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, Q
+from django.db.models import Case, F, Q
 from django.utils import timezone
 
 from complaints import codes
@@ -114,3 +114,60 @@ def complaint_list_overdue(now: dt.datetime, qs: ComplaintQuerySet | None = None
     """Open complaints past their running deadline, from ``qs`` (default: all)."""
     base = qs if qs is not None else Complaint.objects.all()
     return base.filter(complaint_overdue_q(now))
+
+
+# --- the rates the office reports (docs/RULES.md, "Statistics") ---------------------------------
+# Each rate is a share of two sets of complaints defined here once, so that the statistics and the
+# queue's filters (the links behind every figure) count the same complaints.
+
+
+def complaint_acceptance_counted_q(now: dt.datetime) -> Q:
+    """Complaints whose acceptance is due by now: decided (accepted or not accepted), or still
+    undecided past the limit. One merged before the decision is left out: nobody decided on it."""
+    S = Complaint.Status
+    return Q(accepted_at__isnull=False) | Q(status=S.REJECTED) | Q(status=S.SUBMITTED, accept_due_at__lt=now)
+
+
+def complaint_accepted_in_time_q() -> Q:
+    """Decided within the acceptance limit: accepted, or not accepted, by ``accept_due_at`` (the
+    end of the limit's last day, that instant included)."""
+    return Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due_at")) | Q(
+        accepted_at__isnull=True, status=Complaint.Status.REJECTED, closed_at__lte=F("accept_due_at")
+    )
+
+
+def complaint_reply_counted_q(now: dt.datetime) -> Q:
+    """Accepted complaints whose reply is due by now: answered, or unanswered past the deadline in
+    force. One merged into another after acceptance is answered there and left out here."""
+    return (
+        Q(accepted_at__isnull=False)
+        & ~Q(status=Complaint.Status.WITHDRAWN)
+        & (Q(replied_at__isnull=False) | Q(reply_due_at__lt=now))
+    )
+
+
+def complaint_replied_in_time_q() -> Q:
+    """Answered by the deadline in force: ``reply_due_at``, which an approved extension moved."""
+    return (
+        Q(accepted_at__isnull=False)
+        & ~Q(status=Complaint.Status.WITHDRAWN)
+        & Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))
+    )
+
+
+def complaint_rated_q() -> Q:
+    return ~Q(rating="")
+
+
+def complaint_satisfied_q() -> Q:
+    """Satisfied or basically satisfied: the two upper of the survey's three levels."""
+    R = Complaint.Rating
+    return Q(rating__in=[R.SATISFIED, R.BASICALLY_SATISFIED])
+
+
+def complaint_escalated_to_q(level: int) -> Q:
+    """Complaints the ladder ever raised to ``level`` (1 or 2), read from their timeline: the level
+    column goes back to 0 when a new deadline starts."""
+    from complaints.models import ComplaintEvent
+
+    return Q(pk__in=ComplaintEvent.objects.filter(verb="escalate", to_state=str(level)).values("complaint_id"))

@@ -66,3 +66,25 @@ ensure_pdf_deps() {
         echo "The dossier's PDF needs Debian's ${missing[*]}: install them (apt-get install)." >&2
     fi
 }
+
+# ensure_js: the browser libraries the pages serve from the portal itself (package.json: ECharts at
+# a pinned version, from the npm registry), installed into node_modules by `npm ci` when missing or
+# when package-lock.json changed since the last install. Needs Node.js and npm (Debian's nodejs and
+# npm packages, installed with apt-get when missing and run as root).
+ensure_js() {
+    local stamp
+    stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+    [ -f "$stamp" ] && return 0
+    if ! command -v npm >/dev/null 2>&1; then
+        if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+            echo "Installing Node.js and npm for the pages' charts…"
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+        else
+            echo "The statistics page's charts need npm (Debian's nodejs and npm packages): install them." >&2
+            return 1
+        fi
+    fi
+    npm ci --omit=dev --no-audit --no-fund --loglevel=error
+    touch "$stamp"
+}

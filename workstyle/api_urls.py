@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("meetings.api_urls")),
     path("", include("ethos.api_urls")),
     path("public/", include("supervision.public_api_urls")),
+    path("", include("stats.api_urls")),
 ]

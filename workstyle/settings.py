@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "meetings",
     "supervision",
     "ethos",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Browser libraries from the npm registry (package.json, installed by scripts/lib.sh ensure_js),
+# served from the portal itself under static/vendor/: only the files the pages load, with their
+# licences (workstyle.staticfinders).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "workstyle.staticfinders.VendorFinder",
+]
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+VENDOR_STATIC = {
+    "vendor/echarts": ("echarts", ["dist/echarts.min.js", "LICENSE", "NOTICE"]),
+}
 # Private files (complaint attachments) never sit under a public URL: views stream them after
 # checking visibility.
 PRIVATE_MEDIA_ROOT = Path(env.text("WORKSTYLE_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("workbench/", include("supervision.urls")),
     path("workbench/", include("meetings.urls")),
+    path("workbench/", include("stats.urls")),
     path("ethos/", include("ethos.urls")),
     path("appraisal/", include("ethos.public_urls")),
     path("notices/", include("supervision.public_urls")),

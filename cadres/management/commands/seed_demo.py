@@ -16,7 +16,7 @@ from cadres import demo as org_demo
 
 # Apps whose ``demo.seed(now=, stdout=)`` runs after the organisation, in this order (cases point at
 # complaints). An app without it yet is skipped.
-APP_DEMOS = ("complaints", "meetings", "supervision", "ethos")
+APP_DEMOS = ("complaints", "meetings", "supervision", "ethos", "stats")
 
 
 class Command(BaseCommand):

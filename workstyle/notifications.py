@@ -40,6 +40,12 @@ def render_title(kind: str, params: Mapping[str, Any]) -> str:
     return _render(entry.subject, params) if entry else kind
 
 
+def kind_label(kind: str) -> str:
+    """What a kind of notice is, for lists and filters: its subject with the particulars left out."""
+    entry = KINDS.get(kind)
+    return _render(entry.subject, {}) if entry else kind
+
+
 def render_body(kind: str, params: Mapping[str, Any]) -> str:
     entry = KINDS.get(kind)
     return _render(entry.body, params) if entry else ""

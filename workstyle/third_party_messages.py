@@ -79,6 +79,19 @@ DJANGO_FILTER = [
     gettext_noop("Field filters"),
 ]
 
+# Django's stock form messages where a field does not name itself (``workstyle.forms`` words the
+# common ones with the field's label).
+DJANGO_FORMS = [
+    gettext_noop("This field is required."),
+    gettext_noop("Enter a valid date."),
+    gettext_noop("Enter a valid date/time."),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a number."),
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+]
+
 # Django's admin builds "选择 %s 来查看" from the model's name; these read naturally with any name.
 DJANGO_ADMIN = [
     gettext_noop("Select %s to view"),

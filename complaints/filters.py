@@ -118,6 +118,8 @@ class ComplaintPageFilter(ComplaintFilter):
                 if str(unit).isdigit():
                     departments = self.fields["department"]
                     departments.queryset = departments.queryset.filter(unit_id=int(unit))
+                for name in ("submitted_after", "submitted_before"):
+                    self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                 self.fields["department"].empty_label = _("any")
                 self.fields["unit"].empty_label = _("any")
                 if request is not None:

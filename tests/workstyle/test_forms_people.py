@@ -228,6 +228,8 @@ def test_the_notifications_page_groups_by_day_and_kind_and_marks_all_read() -> N
     days = re.findall(r'<section class="day-group"', page)
     assert len(days) == 2
     assert page.count('<div class="kind-group">') == 2
+    assert "<h3>消息 <span" in page  # a kind by its label, never its code
+    assert ">message<" not in page
     assert "3 条未读" in page
     client.post(reverse("notifications-read-all"), {"kind": "message"})
     assert Notification.objects.filter(recipient=user, read_at__isnull=True).count() == 1

@@ -219,7 +219,7 @@ def test_the_decision_date_is_prefilled_as_a_date_input_takes_it(cadre_case: Cas
         field = re.search(r'<input type="date" name="[^"]*decision_date"[^>]*>', detail)
         assert field is not None
         assert re.search(r'value="\d{4}-\d{2}-\d{2}"', field.group(0)), field.group(0)
-    decided = office.post(f"{base}/decide/", {"forms": ["admonishment"], "decision_date": "2026年5月11日", "text": "诫勉"})
-    assert decided.status_code == 302
+    typed = {"forms": ["admonishment"], "decision_date": "2026年5月11日", "text": "诫勉"}
+    assert office.post(f"{base}/decide/", typed).status_code == 302
     cadre_case.refresh_from_db()
     assert cadre_case.decision_date.isoformat() == "2026-05-11"

@@ -107,6 +107,8 @@ class ComplaintPageFilter(ComplaintFilter):
 
         class PageForm(base):  # type: ignore[misc,valid-type]
             def __init__(self, *args: Any, **kwargs: Any) -> None:
+                # Its own ids: the queue's bulk form has a department field too.
+                kwargs.setdefault("auto_id", "filter-%s")
                 super().__init__(*args, **kwargs)
                 for name in ("status", "category"):
                     field = self.fields[name]
@@ -123,6 +125,6 @@ class ComplaintPageFilter(ComplaintFilter):
                 self.fields["department"].empty_label = _("any")
                 self.fields["unit"].empty_label = _("any")
                 if request is not None:
-                    department_follows_unit(self.fields["unit"], "id_department")
+                    department_follows_unit(self.fields["unit"], "filter-department")
 
         return PageForm

@@ -503,11 +503,15 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "recipient", "kind", "title", "read_at")
+    list_display = ("created_at", "recipient", "kind", "title_display", "read_at")
     list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
     list_select_related = ("recipient",)
     search_fields = ("recipient__username", "kind")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("title"))
+    def title_display(self, obj: Notification) -> str:
+        return obj.title
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
         # The administrator lists everyone's notices, but not those about a record he may not see.

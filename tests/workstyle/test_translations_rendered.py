@@ -223,9 +223,18 @@ def _admin_problems(forbidden: dict[str, str]) -> tuple[list[str], int]:
         if response.status_code != 200:
             continue  # the add page of a read-only record answers 403
         pages += 1
-        found, _links = _untranslated(response.content.decode(), forbidden)
+        html = response.content.decode()
+        found, _links = _untranslated(html, forbidden)
         problems += [f"{url}: {item}" for item in found]
+        # Column headers: a property or method without a description is headed by its own name.
+        for header in COLUMN_HEADER.findall(html):
+            if header.strip() and not CJK.search(header) and header.strip() not in SAME_IN_BOTH:
+                problems.append(f"{url}: column {header!r}")
     return problems, pages
+
+
+COLUMN_HEADER = re.compile(r'<div class="text">\s*(?:<a[^>]*>|<span>)([^<]*)<')
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.mark.slow

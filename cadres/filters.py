@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department, PersonalReport, Unit
+from cadres.widgets import department_follows_unit
 
 YES_NO_ANY = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
 
@@ -86,6 +87,20 @@ class CadreFilter(_SearchFilterSet):
     class Meta:
         model = Cadre
         fields = ("q", "unit", "department", "rank", "is_leading", "active")
+
+    @property
+    def form(self) -> Any:
+        # The department list follows the unit chosen: narrowed here, and refilled by htmx when
+        # the unit changes.
+        form = super().form
+        if not getattr(form, "_department_follows_unit", False):
+            form._department_follows_unit = True
+            department_follows_unit(form.fields["unit"], "id_department")
+            unit = str(form.data.get("unit", "")) if form.is_bound else ""
+            if unit.isdigit():
+                departments = form.fields["department"]
+                departments.queryset = departments.queryset.filter(unit_id=int(unit))
+        return form
 
 
 class PersonalReportFilter(django_filters.FilterSet):

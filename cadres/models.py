@@ -363,7 +363,9 @@ class Debriefing(models.Model):
 
 
 class DebriefingEvent(EventBase):
-    debriefing = models.ForeignKey(Debriefing, on_delete=models.PROTECT, related_name="events")
+    debriefing = models.ForeignKey(
+        Debriefing, on_delete=models.PROTECT, related_name="events", verbose_name=_("debriefing")
+    )
 
     VISIBLE_THROUGH = "debriefing"
     objects = ThroughParentQuerySet.as_manager()
@@ -438,7 +440,7 @@ class PersonalReportItem(models.Model):
         PROPERTY = "property", _("Real estate")
         INVESTMENT = "investment", _("Investments")
 
-    report = models.ForeignKey(PersonalReport, on_delete=models.CASCADE, related_name="items")
+    report = models.ForeignKey(PersonalReport, on_delete=models.CASCADE, related_name="items", verbose_name=_("report"))
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     person = models.CharField(_("person"), max_length=64, blank=True, default="")
     description = models.CharField(_("details"), max_length=500)
@@ -459,7 +461,9 @@ class PersonalReportItem(models.Model):
 
 
 class PersonalReportEvent(EventBase):
-    report = models.ForeignKey(PersonalReport, on_delete=models.PROTECT, related_name="events")
+    report = models.ForeignKey(
+        PersonalReport, on_delete=models.PROTECT, related_name="events", verbose_name=_("report")
+    )
 
     VISIBLE_THROUGH = "report"
     objects = ThroughParentQuerySet.as_manager()
@@ -486,8 +490,10 @@ class PersonalReportView(models.Model):
         DOSSIER = "dossier", _("Dossier")
         PDF = "pdf", _("PDF")
 
-    report = models.ForeignKey(PersonalReport, on_delete=models.PROTECT, related_name="views")
-    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(PersonalReport, on_delete=models.PROTECT, related_name="views", verbose_name=_("report"))
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("viewer")
+    )
     at = models.DateTimeField(_("when"), db_index=True)
     channel = models.CharField(_("where"), max_length=16, choices=Channel.choices)
 

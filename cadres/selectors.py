@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from cadres.models import Cadre, Department, Unit
 
@@ -56,3 +56,32 @@ def cadre_counts_by_department(*, user: Any) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["department_id"]: row["n"] for row in rows}
+
+
+# Enough to choose from while typing; the list narrows as more is typed.
+SEARCH_LIMIT = 20
+
+
+def cadre_search(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> list[Cadre]:
+    """Active cadres the user may see whose name, staff number, position or department matches
+    ``text``: the choices a form's cadre field offers as it is typed."""
+    queryset = Cadre.objects.visible_to(user).filter(active=True).select_related("unit", "department")
+    text = text.strip()
+    if text:
+        queryset = queryset.filter(
+            Q(name__icontains=text)
+            | Q(staff_number__istartswith=text)
+            | Q(position__icontains=text)
+            | Q(department__name__icontains=text)
+            | Q(unit__name__icontains=text)
+        )
+    return list(queryset.order_by("name", "staff_number")[:limit])
+
+
+def department_list_of_unit(*, user: Any, unit_id: int | None) -> list[Department]:
+    """The departments the user may see, of one unit when one is named: a form's department
+    choices once its unit is chosen."""
+    queryset = Department.objects.visible_to(user).select_related("unit")
+    if unit_id is not None:
+        queryset = queryset.filter(unit_id=unit_id)
+    return list(queryset.order_by("unit__name", "name"))

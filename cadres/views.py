@@ -469,3 +469,29 @@ def personal_report_action(request: HttpRequest, pk: int, action: str) -> HttpRe
         return _personal_report_page(request, report, status=400)
     messages.success(request, str(row.done))
     return redirect("cadres:personal_report", pk=report.pk)
+
+
+@staff_required
+@require_GET
+def cadre_options(request: HttpRequest) -> HttpResponse:
+    """The ``<option>``s of a cadre search input (``cadres.widgets.CadreSearchInput``): cadres the
+    user may see that match what he typed, in the parameter the ``field`` parameter names."""
+    field = request.GET.get("field", "q")
+    text = request.GET.get(field, "")[:100]
+    cadres = selectors.cadre_search(user=request.user, text=text)
+    return render(request, "cadres/_cadre_options.html", {"cadres": cadres})
+
+
+@staff_required
+@require_GET
+def department_options(request: HttpRequest) -> HttpResponse:
+    """The ``<option>``s of a department select once a unit is chosen (``unit`` parameter, or any
+    parameter ending in ``unit``); all departments the user may see when none is."""
+    raw = str(request.GET.get("unit") or next((v for k, v in request.GET.items() if k.endswith("unit")), ""))
+    unit_id = int(raw) if raw.isdigit() else None
+    departments = selectors.department_list_of_unit(user=request.user, unit_id=unit_id)
+    return render(
+        request,
+        "cadres/_department_options.html",
+        {"departments": departments, "unit_chosen": unit_id is not None},
+    )

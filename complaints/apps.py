@@ -27,4 +27,4 @@ class ComplaintsConfig(AppConfig):
         # Register the notification kinds, the complaints' kind on the deadline ladder
         # (escalation), the transition table and the dashboard panels of this app, and its
         # section of the integrity dossier.
-        from complaints import dashboard, escalation, notifications, sections, transitions  # noqa: F401
+        from complaints import dashboard, escalation, home, notifications, sections, transitions  # noqa: F401

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Department, Unit
+from cadres.widgets import department_follows_unit
 from complaints import codes
 from complaints.models import Category, Complaint
 from complaints.selectors import (
@@ -22,6 +23,7 @@ from complaints.selectors import (
     complaint_replied_in_time_q,
     complaint_reply_counted_q,
 )
+from workstyle.forms import OneOfManySelect
 
 
 def _units(request: Any) -> QuerySet[Unit]:
@@ -154,3 +156,37 @@ class ComplaintFilter(django_filters.FilterSet):
             queryset = queryset.annotate(_code_symbols=Replace("tracking_code", Value("-"), Value("")))
             condition |= Q(_code_symbols__contains=symbols)
         return queryset.filter(condition)
+
+
+class ComplaintPageFilter(ComplaintFilter):
+    """The queue page's form of the same filters: one status and one category at a time (the API
+    takes several), "any" first; overdue as any / overdue / on time; the department list follows
+    the unit chosen."""
+
+    def get_form_class(self) -> Any:
+        base = super().get_form_class()
+        request = self.request
+
+        class PageForm(base):  # type: ignore[misc,valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                # Its own ids: the queue's bulk form has a department field too.
+                kwargs.setdefault("auto_id", "filter-%s")
+                super().__init__(*args, **kwargs)
+                for name in ("status", "category"):
+                    field = self.fields[name]
+                    field.widget = OneOfManySelect(choices=[("", _("any")), *field.choices])
+                self.fields["overdue"].widget = forms.Select(
+                    choices=[("", _("any")), ("true", _("overdue")), ("false", _("not overdue"))]
+                )
+                unit = self.data.get("unit", "") if self.is_bound else ""
+                if str(unit).isdigit():
+                    departments = self.fields["department"]
+                    departments.queryset = departments.queryset.filter(unit_id=int(unit))
+                for name in ("submitted_after", "submitted_before"):
+                    self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                self.fields["department"].empty_label = _("any")
+                self.fields["unit"].empty_label = _("any")
+                if request is not None:
+                    department_follows_unit(self.fields["unit"], "filter-department")
+
+        return PageForm

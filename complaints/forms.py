@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department, Unit
+from cadres.selectors import cadre_search
+from cadres.widgets import CadreSearchInput
 from complaints import codes
 from complaints.deadlines import category_policy_for
 from complaints.models import Category, Complaint, IdentityAccess
@@ -230,11 +232,13 @@ class LinkAccusedForm(ActionForm):
         label=_("Or his staff number"),
         required=False,
         max_length=32,
-        help_text=_("For a cadre of another unit."),
+        help_text=_("For a cadre of another unit: type his name, department or staff number and choose."),
+        widget=CadreSearchInput(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["staff_number"].widget.initial_cadres = cadre_search(user=self.user, text="")
         complaint = self.complaint
         unit_ids = [
             unit_id
@@ -250,7 +254,7 @@ class LinkAccusedForm(ActionForm):
         )
         if not qs.exists():
             del self.fields["cadre"]
-            self.fields["staff_number"].label = _("Staff number of the cadre complained about")
+            self.fields["staff_number"].label = _("Cadre complained about (name or staff number)")
             self.fields["staff_number"].help_text = ""
             return
         self.fields["cadre"].queryset = qs  # type: ignore[attr-defined]

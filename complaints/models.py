@@ -236,7 +236,12 @@ class Complaint(models.Model):
     reply_text = models.TextField(_("reply"), blank=True, default="")
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("replied by"),
     )
 
     rating = models.CharField(_("rating"), max_length=24, choices=Rating.choices, blank=True, default="")
@@ -333,7 +338,9 @@ class ComplaintRecusal(models.Model):
     of it. The cadre it names, and the cadres named by the complaints merged with it — a duplicate
     and the complaint it joined are one matter. Rows are only ever added: once named, recused."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="recusals")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="recusals", verbose_name=_("complaint")
+    )
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="+")
 
     VISIBLE_THROUGH = "complaint"
@@ -352,7 +359,9 @@ class ComplaintEvent(EventBase):
     """One entry of a complaint's timeline; verbs and their labels come from
     ``complaints.transitions.COMPLAINTS``."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="events", verbose_name=_("complaint")
+    )
 
     VISIBLE_THROUGH = "complaint"
     objects = ThroughParentQuerySet.as_manager()
@@ -367,7 +376,9 @@ class Supplement(models.Model):
     """Material the complainant added to an open complaint with his code and key (补充材料): a text
     and its attachments. Kept, never changed."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="supplements")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="supplements", verbose_name=_("complaint")
+    )
     text = models.TextField(_("text"))
     at = models.DateTimeField(_("added"))
 
@@ -388,9 +399,16 @@ class Attachment(models.Model):
     that staff recorded: PDF, JPEG, PNG or DOCX (checked by content), stored under a random name
     outside any public URL and served only to staff who may see the complaint."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("complaint")
+    )
     supplement = models.ForeignKey(
-        Supplement, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+        Supplement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("supplement"),
     )
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
@@ -416,14 +434,23 @@ class ExtensionRequest(models.Model):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="extension_requests")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="extension_requests", verbose_name=_("complaint")
+    )
     days = models.PositiveSmallIntegerField(_("days"))
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     requested_at = models.DateTimeField(_("requested"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True, default="")
@@ -471,14 +498,23 @@ class IdentityAccess(models.Model):
         GRANTED = "granted", _("Granted")
         REFUSED = "refused", _("Refused")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="identity_accesses")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="identity_accesses")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="identity_accesses", verbose_name=_("complaint")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="identity_accesses", verbose_name=_("user")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     requested_at = models.DateTimeField(_("requested"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True, default="")
@@ -520,9 +556,15 @@ class IdentityView(models.Model):
         PAGE = "page", _("Complaint page")
         API = "api", _("API")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="identity_views")
-    access = models.ForeignKey(IdentityAccess, on_delete=models.PROTECT, related_name="views")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="identity_views", verbose_name=_("complaint")
+    )
+    access = models.ForeignKey(
+        IdentityAccess, on_delete=models.PROTECT, related_name="views", verbose_name=_("identity access")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
     at = models.DateTimeField(_("when"), db_index=True)
     channel = models.CharField(_("where"), max_length=8, choices=Channel.choices)
 

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import forms as cf
 from complaints import services
-from complaints.filters import ComplaintFilter
+from complaints.filters import ComplaintPageFilter
 from complaints.models import Complaint, ExtensionRequest, IdentityAccess, IdentityView
 from complaints.permissions import complaint_may_bulk_accept, complaint_may_intake
 from complaints.selectors import (
@@ -112,7 +112,7 @@ QUICK_FILTERS = ("open", "mine", "pending")
 def complaint_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     visible = Complaint.objects.visible_to(request.user)
-    filterset = ComplaintFilter(request.GET or None, queryset=visible, request=request)
+    filterset = ComplaintPageFilter(request.GET or None, queryset=visible, request=request)
     filtered = _quick_filters(filterset.qs, request.GET, request.user)
 
     # Counts per status over the filtered set, leaving out the status filter itself, so that each
@@ -121,7 +121,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     for key in ("status", "page", "sort"):
         without_status.pop(key, None)
     counted = _quick_filters(
-        ComplaintFilter(without_status or None, queryset=visible, request=request).qs, request.GET, request.user
+        ComplaintPageFilter(without_status or None, queryset=visible, request=request).qs, request.GET, request.user
     )
     by_status = dict(counted.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     counts = [(value, label, by_status.get(value, 0)) for value, label in Complaint.Status.choices]

@@ -127,7 +127,9 @@ class Commitment(models.Model):
 class Pledge(models.Model):
     """A cadre's concrete pledge on one ethos, in one commitment."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="pledges")
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="pledges", verbose_name=_("commitment")
+    )
     ethos = models.ForeignKey("cadres.Ethos", verbose_name=_("ethos"), on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("pledge"))
 
@@ -147,7 +149,9 @@ class Pledge(models.Model):
 class CommitmentEvent(EventBase):
     """One entry of a commitment's timeline; verbs and labels from ``ethos.transitions.COMMITMENTS``."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="events")
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="events", verbose_name=_("commitment")
+    )
 
     VISIBLE_THROUGH = "commitment"
     objects = ThroughParentQuerySet.as_manager()
@@ -166,12 +170,14 @@ class CommitmentReminder(models.Model):
         DUE = "due", _("On the deadline")
         HEAD = "head", _("After the deadline, to the head")
 
-    year = models.ForeignKey(CommitmentYear, on_delete=models.CASCADE, related_name="reminders")
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="+")
-    stage = models.CharField(max_length=8, choices=Stage.choices)
-    sent_at = models.DateTimeField()
+    year = models.ForeignKey(CommitmentYear, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("year"))
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="+", verbose_name=_("cadre"))
+    stage = models.CharField(max_length=8, choices=Stage.choices, verbose_name=_("stage"))
+    sent_at = models.DateTimeField(verbose_name=_("sent"))
 
     class Meta:
+        verbose_name = _("commitment reminder")
+        verbose_name_plural = _("commitment reminders")
         constraints = [
             models.UniqueConstraint(fields=["year", "cadre", "stage"], name="one_commitment_reminder_per_stage")
         ]
@@ -224,7 +230,7 @@ class AppraisalRound(models.Model):
 
 
 class AppraisalRoundEvent(EventBase):
-    round = models.ForeignKey(AppraisalRound, on_delete=models.PROTECT, related_name="events")
+    round = models.ForeignKey(AppraisalRound, on_delete=models.PROTECT, related_name="events", verbose_name=_("round"))
 
     VISIBLE_THROUGH = "round"
     objects = ThroughParentQuerySet.as_manager()
@@ -238,13 +244,20 @@ class Rater(models.Model):
     """Someone chosen to rate in a round: a user with an account (one of the unit's cadres), or an
     outside representative holding a one-time link (only the link's digest is kept)."""
 
-    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="raters")
+    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="raters", verbose_name=_("round"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
     )
-    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, verbose_name=_("token digest"))
 
     class Meta:
+        verbose_name = _("rater")
+        verbose_name_plural = _("raters")
         constraints = [
             models.UniqueConstraint(fields=["round", "user"], name="one_rater_per_user_and_round"),
             models.CheckConstraint(
@@ -262,11 +275,15 @@ class BallotReceipt(models.Model):
     """That a rater has rated a cadre in a round: what keeps him to one ballot per cadre. Points at
     the ballot only while the round is open (closing sets ``ballot`` to NULL); no timestamps."""
 
-    rater = models.ForeignKey(Rater, on_delete=models.CASCADE, related_name="receipts")
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
-    ballot = models.OneToOneField("Ballot", null=True, blank=True, on_delete=models.SET_NULL, related_name="receipt")
+    rater = models.ForeignKey(Rater, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("rater"))
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre"))
+    ballot = models.OneToOneField(
+        "Ballot", null=True, blank=True, on_delete=models.SET_NULL, related_name="receipt", verbose_name=_("ballot")
+    )
 
     class Meta:
+        verbose_name = _("ballot receipt")
+        verbose_name_plural = _("ballot receipts")
         constraints = [models.UniqueConstraint(fields=["rater", "cadre"], name="one_ballot_per_rater_and_cadre")]
 
     def __str__(self) -> str:
@@ -278,9 +295,9 @@ class Ballot(models.Model):
     key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="ballots")
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
-    grades = models.JSONField()
+    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("round"))
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre"))
+    grades = models.JSONField(verbose_name=_("grades"))
 
     class Meta:
         # Listing ballots in a stable order that says nothing about when they were cast.

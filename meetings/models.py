@@ -121,7 +121,7 @@ class UnitSecretary(models.Model):
 class MinutesEntry(models.Model):
     """The minutes of one attendee: his self-criticism and the criticism he received."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("meeting"))
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("attendee"), on_delete=models.PROTECT, related_name="+")
     self_criticism = models.TextField(_("self-criticism"), blank=True, default="")
     criticism_received = models.TextField(_("criticism received"), blank=True, default="")
@@ -142,7 +142,7 @@ class MinutesEntry(models.Model):
 class Problem(models.Model):
     """A problem of work style the meeting found, tagged with the ethos it offends."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="problems")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="problems", verbose_name=_("meeting"))
     text = models.TextField(_("problem"))
     # Which of the eight ethos (Opinions II(3)1) the problem offends, by its code.
     ethos = models.ForeignKey(
@@ -189,7 +189,7 @@ class MeetingReport(models.Model):
     # The report is owed while it is a draft or back with the unit for revision.
     DEADLINES: ClassVar[Mapping[str, str]] = MappingProxyType({Status.DRAFT: "due_at", Status.RETURNED: "due_at"})
 
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="report")
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="report", verbose_name=_("meeting"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(_("report text"), blank=True, default="")
     due_at = models.DateTimeField(_("due"))
@@ -228,7 +228,7 @@ class MeetingReport(models.Model):
 class MeetingReportEvent(EventBase):
     """One entry of a report's timeline (the meeting's changes included)."""
 
-    report = models.ForeignKey(MeetingReport, on_delete=models.PROTECT, related_name="events")
+    report = models.ForeignKey(MeetingReport, on_delete=models.PROTECT, related_name="events", verbose_name=_("report"))
 
     VISIBLE_THROUGH = "report"
     objects = ThroughParentQuerySet.as_manager()
@@ -259,7 +259,7 @@ class RectificationItem(models.Model):
 
     DEADLINES: ClassVar[Mapping[str, str]] = MappingProxyType({Status.OPEN: "due_at"})
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("meeting"))
     problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.PROTECT, related_name="items")
     measure = models.TextField(_("measure"))
     responsible = models.ForeignKey(
@@ -297,7 +297,9 @@ class RectificationItem(models.Model):
 
 
 class RectificationEvent(EventBase):
-    item = models.ForeignKey(RectificationItem, on_delete=models.PROTECT, related_name="events")
+    item = models.ForeignKey(
+        RectificationItem, on_delete=models.PROTECT, related_name="events", verbose_name=_("rectification item")
+    )
 
     VISIBLE_THROUGH = "item"
     objects = ThroughParentQuerySet.as_manager()
@@ -311,7 +313,9 @@ class RectificationAttachment(models.Model):
     """Evidence of a rectification done: PDF, JPEG, PNG or DOCX (checked by content), stored under a
     random name and served only to those who see the item."""
 
-    item = models.ForeignKey(RectificationItem, on_delete=models.PROTECT, related_name="attachments")
+    item = models.ForeignKey(
+        RectificationItem, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("rectification item")
+    )
     file = models.FileField(_("file"), upload_to="rectifications/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)

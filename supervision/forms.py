@@ -8,6 +8,8 @@ from django import forms as djforms
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
+from cadres.selectors import cadre_search
+from cadres.widgets import CadreSearchInput
 from complaints.models import Complaint
 from supervision.models import AccountabilityCase
 from supervision.serializers import OPENABLE_SOURCES
@@ -17,11 +19,12 @@ from supervision.services import case_allowed_forms
 class CaseOpenForm(djforms.Form):
     source = djforms.ChoiceField(label=_("source"), choices=OPENABLE_SOURCES)
     subject_cadre = djforms.ModelChoiceField(
-        label=_("cadre held accountable (staff number)"),
+        label=_("cadre held accountable"),
+        help_text=_("Type his name, department or staff number and choose from the list."),
         queryset=Cadre.objects.none(),
         to_field_name="staff_number",
         required=False,
-        widget=djforms.TextInput(attrs={"autocomplete": "off"}),
+        widget=CadreSearchInput(),
         error_messages={"invalid_choice": _("No cadre has this staff number.")},
     )
     subject_unit = djforms.ModelChoiceField(
@@ -40,7 +43,8 @@ class CaseOpenForm(djforms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subject_cadre"].queryset = Cadre.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["subject_unit"].queryset = Unit.objects.visible_to(user).order_by("code")  # type: ignore[attr-defined]
+        self.fields["subject_cadre"].widget.initial_cadres = cadre_search(user=user, text="")
+        self.fields["subject_unit"].queryset = Unit.objects.visible_to(user).order_by("name")  # type: ignore[attr-defined]
         self.fields["complaint"].queryset = Complaint.objects.visible_to(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
@@ -67,7 +71,9 @@ class CaseDecideForm(djforms.Form):
         choices=AccountabilityCase.Form.choices,
         widget=djforms.CheckboxSelectMultiple,
     )
-    decision_date = djforms.DateField(label=_("decision date"), widget=djforms.DateInput(attrs={"type": "date"}))
+    decision_date = djforms.DateField(
+        label=_("decision date"), widget=djforms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     text = djforms.CharField(label=_("decision"), widget=djforms.Textarea, max_length=20000)
 
     def __init__(self, *args: Any, case: AccountabilityCase, **kwargs: Any) -> None:
@@ -92,11 +98,12 @@ class NoticeForm(djforms.Form):
 
 class NoticeModelForm(NoticeForm):
     cadre = djforms.ModelChoiceField(
-        label=_("cadre (staff number)"),
+        label=_("cadre"),
+        help_text=_("Type his name, department or staff number and choose from the list."),
         queryset=Cadre.objects.none(),
         to_field_name="staff_number",
         required=False,
-        widget=djforms.TextInput(attrs={"autocomplete": "off"}),
+        widget=CadreSearchInput(),
         error_messages={"invalid_choice": _("No cadre has this staff number.")},
     )
     unit = djforms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
@@ -104,7 +111,8 @@ class NoticeModelForm(NoticeForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = Cadre.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("code")  # type: ignore[attr-defined]
+        self.fields["cadre"].widget.initial_cadres = cadre_search(user=user, text="")
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("name")  # type: ignore[attr-defined]
 
 
 class NoticeWithdrawForm(djforms.Form):

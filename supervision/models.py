@@ -147,7 +147,9 @@ class CaseEvent(EventBase):
     """One entry of a case's timeline; verbs and their labels come from
     ``supervision.transitions.CASES``."""
 
-    case = models.ForeignKey(AccountabilityCase, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(
+        AccountabilityCase, on_delete=models.PROTECT, related_name="events", verbose_name=_("accountability case")
+    )
 
     VISIBLE_THROUGH = "case"
     objects = ThroughParentQuerySet.as_manager()
@@ -298,7 +300,7 @@ class Notice(models.Model):
 class NoticeEvent(EventBase):
     """One entry of a notice's timeline; verbs from ``supervision.transitions.NOTICES``."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="events")
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="events", verbose_name=_("notice"))
 
     VISIBLE_THROUGH = "notice"
     objects = ThroughParentQuerySet.as_manager()

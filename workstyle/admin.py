@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, cast
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.admin.utils import NestedObjects, NotRelationField, get_fields_from_path, quote
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, router
 from django.db.models import Q, QuerySet
@@ -33,8 +36,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from workstyle import services
-from workstyle.models import ApiToken, AuditEvent, Notification, OutboxEmail, is_administrator
+from workstyle import roles, services
+from workstyle.models import ApiToken, AuditEvent, EventBase, Notification, OutboxEmail, is_administrator
+from workstyle.notifications import kind_label
+from workstyle.workflow import event_state_label, event_verb_label
 
 # --- hidden fields ------------------------------------------------------------------------------
 
@@ -175,6 +180,81 @@ class _RelatedColumn:
         return getattr(obj, self.field.name)
 
 
+# --- codes shown by their labels ----------------------------------------------------------------
+
+
+def _verb_label(model: Any, verb: str) -> Any:
+    label = event_verb_label(model, verb)
+    return label if label is not None else model.VERBS.get(verb, verb)
+
+
+def code_labeller(model: Any, name: str) -> Callable[[Any, str], Any] | None:
+    """How a field that holds a code without choices (an event's verb and states, a notice's kind)
+    is shown to people: the label its workflow or registry gives it. None for other fields."""
+    if isinstance(model, type) and issubclass(model, EventBase):
+        if name == "verb":
+            return _verb_label
+        if name in ("from_state", "to_state"):
+            return event_state_label
+    if model is Notification and name == "kind":
+        return lambda _model, code: kind_label(code)
+    return None
+
+
+class _CodeColumn:
+    """A column, read-only field or filter value showing a code by its label (``route_past`` →
+    "越级转办"); ordered and filtered by the code itself."""
+
+    def __init__(self, model: Any, name: str, labeller: Callable[[Any, str], Any]) -> None:
+        self.model = model
+        self.name = name
+        self.labeller = labeller
+        self.__name__ = f"{name}_label"
+        self.short_description = model._meta.get_field(name).verbose_name
+        self.admin_order_field = name
+
+    def label(self, code: str) -> str:
+        return str(self.labeller(self.model, code)) if code else ""
+
+    def __call__(self, obj: Any) -> str:
+        return self.label(getattr(obj, self.name))
+
+
+_CODE_COLUMNS: dict[tuple[Any, str], _CodeColumn] = {}
+
+
+def _code_column(model: Any, item: Any) -> Any:
+    if not isinstance(item, str):
+        return item
+    labeller = code_labeller(model, item)
+    if labeller is None:
+        return item
+    return _CODE_COLUMNS.setdefault((model, item), _CodeColumn(model, item, labeller))
+
+
+def _labelled(model: Any, items: Iterable[Any]) -> list[Any]:
+    shown: list[Any] = []
+    for item in items:
+        column = _code_column(model, item)
+        if column not in shown:
+            shown.append(column)
+    return shown
+
+
+class CodeLabelListFilter(admin.AllValuesFieldListFilter):
+    """The admin's filter by the values present, each shown by its label."""
+
+    def choices(self, changelist: Any) -> Any:
+        labeller = code_labeller(self.field.model, self.field.name)
+        for choice in super().choices(changelist):
+            value = choice.get("display")
+            if labeller is not None and isinstance(value, str) and choice.get("query_string") and value:
+                lookup = choice["query_string"]
+                if self.lookup_kwarg in lookup:
+                    choice = {**choice, "display": str(labeller(self.field.model, value))}
+            yield choice
+
+
 class GuardedAdminMixin(BaseModelAdmin):
     """For every ModelAdmin and inline of the portal: the rows are what the user may see, related
     records he may not see are left out of the page, and the fields in ``hidden_fields`` (and those
@@ -257,7 +337,7 @@ class GuardedAdminMixin(BaseModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         left_out = self._left_out(request, obj)
-        return [field for field in super().get_fields(request, obj) if field not in left_out]
+        return _labelled(self.model, [field for field in super().get_fields(request, obj) if field not in left_out])
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         left_out = self._left_out(request, obj)
@@ -271,12 +351,13 @@ class GuardedAdminMixin(BaseModelAdmin):
                         fields.append(kept)
                 elif entry not in left_out:
                     fields.append(entry)
-            fieldsets.append((name, {**options, "fields": fields}))
+            fieldsets.append((name, {**options, "fields": _labelled(self.model, fields)}))
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         left_out = self._left_out(request, obj)
-        return [field for field in super().get_readonly_fields(request, obj) if field not in left_out]
+        readonly = [field for field in super().get_readonly_fields(request, obj) if field not in left_out]
+        return _labelled(self.model, readonly)
 
 
 class GuardedAdmin(GuardedAdminMixin, admin.ModelAdmin):
@@ -301,7 +382,7 @@ class GuardedAdmin(GuardedAdminMixin, admin.ModelAdmin):
         return [self._related_column(item) for item in items if not _refers_to_hidden(self.model, item)]
 
     def get_list_display(self, request: HttpRequest) -> Any:
-        return self._shown(super().get_list_display(request))
+        return _labelled(self.model, self._shown(super().get_list_display(request)))
 
     def get_list_display_links(self, request: HttpRequest, list_display: Any) -> Any:
         links = super().get_list_display_links(request, list_display)
@@ -311,10 +392,13 @@ class GuardedAdmin(GuardedAdminMixin, admin.ModelAdmin):
         return self._shown(super().get_sortable_by(request))
 
     def get_list_filter(self, request: HttpRequest) -> Any:
-        filters = []
+        filters: list[Any] = []
         for item in super().get_list_filter(request):
             path = item[0] if isinstance(item, (list, tuple)) else item
             if isinstance(path, str) and touches_hidden(self.model, path):
+                continue
+            if isinstance(item, str) and code_labeller(self.model, item) is not None:
+                filters.append((item, CodeLabelListFilter))
                 continue
             filters.append(self._guarded_filter(item) if isinstance(item, str) else item)
         return filters
@@ -419,11 +503,15 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "recipient", "kind", "title", "read_at")
+    list_display = ("created_at", "recipient", "kind", "title_display", "read_at")
     list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
     list_select_related = ("recipient",)
     search_fields = ("recipient__username", "kind")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("title"))
+    def title_display(self, obj: Notification) -> str:
+        return obj.title
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
         # The administrator lists everyone's notices, but not those about a record he may not see.
@@ -519,12 +607,63 @@ class ApiTokenAdmin(ReadOnlyAdmin):
         return request.user.has_perm("workstyle.change_apitoken")
 
 
+# Django stores a permission's name in English when it creates it ("Can view complaint"): the
+# pickers show it from the model's translated name instead.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    action = permission.codename.split("_", 1)[0]
+    template = PERMISSION_ACTIONS.get(action)
+    if template is None or permission.codename != f"{action}_{model._meta.model_name}":
+        name = gettext(permission.name)
+    else:
+        name = str(template) % {"model": model._meta.verbose_name}
+    app = apps.get_app_config(model._meta.app_label).verbose_name
+    return f"{capfirst(app)} | {capfirst(model._meta.verbose_name)} | {name}"
+
+
+class PermissionLabelsMixin(admin.ModelAdmin):
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is not None and db_field.related_model is Permission:
+            formfield.label_from_instance = permission_label  # type: ignore[method-assign,assignment]
+        return formfield
+
+
+# The role groups are named by code (``discipline``), which the code looks them up by.
+ROLE_GROUP_LABELS = {
+    roles.DISCIPLINE: _("Discipline office"),
+    roles.DISCIPLINE_LEADER: _("Leader of the discipline office"),
+    roles.ORGDEPT: _("Organization department"),
+}
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabelsMixin, DjangoGroupAdmin):  # type: ignore[misc]
+    list_display = ("name", "role")
+
+    @admin.display(description=_("role"))
+    def role(self, obj: Group) -> str:
+        return str(ROLE_GROUP_LABELS.get(obj.name, ""))
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(GuardedAdmin, DjangoUserAdmin):
+class UserAdmin(PermissionLabelsMixin, GuardedAdmin, DjangoUserAdmin):
     """Django's admin of accounts under the portal's rules: deleting an account names only the
     records the administrator may see among what goes with it (its notices), and the password
     hash is never a filter (it would be read a character at a time)."""

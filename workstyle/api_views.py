@@ -101,6 +101,14 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         notification.refresh_from_db()
         return Response(NotificationSerializer(notification).data)
 
+    @extend_schema(request=None, responses={200: MarkReadSerializer})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        """Mark every unread notification of the caller read (``?kind=`` for one kind only)."""
+        kind = str(request.query_params.get("kind", ""))[:64] or None
+        count = services.notification_mark_all_read(user=request.user, now=timezone.now(), kind=kind)
+        return Response({"marked": count})
+
     @extend_schema(request=MarkReadSerializer, responses={200: MarkReadSerializer})
     @action(detail=False, methods=["post"], url_path="read-many")
     def read_many(self, request: Request) -> Response:

@@ -1,5 +1,6 @@
 from typing import Any
 
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
@@ -14,6 +15,17 @@ def ensure_groups(apps: Any = global_apps, **kwargs: Any) -> None:
     Group = apps.get_model("auth", "Group")
     for name in GROUPS:
         Group.objects.get_or_create(name=name)
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes under a name people read in the admin's index (it gives itself none)."""
+
+    verbose_name = _("Login lockout")
+
+
+class CaptchaConfig(AppConfig):
+    name = "captcha"
+    verbose_name = _("Captcha")
 
 
 class WorkstyleConfig(AppConfig):

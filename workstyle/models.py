@@ -81,8 +81,10 @@ class EventBase(models.Model):
 class AuditEvent(EventBase):
     """Changes to master data (units, departments, cadres, imports) that have no timeline of their own."""
 
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    target_id = models.CharField(max_length=64, blank=True, default="")
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("record type")
+    )
+    target_id = models.CharField(max_length=64, blank=True, default="", verbose_name=_("record id"))
 
     objects = AdminOnlyQuerySet.as_manager()
 
@@ -170,7 +172,12 @@ class OutboxEmail(models.Model):
         FAILED = "failed", _("failed")
 
     notification = models.ForeignKey(
-        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+        Notification,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+        verbose_name=_("notification"),
     )
     to = models.EmailField(pgettext_lazy("e-mail", "to"))
     language = models.CharField(_("language"), max_length=16, default="zh-hans")

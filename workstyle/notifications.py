@@ -5,6 +5,7 @@ rendered in the portal's default language when queued."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,24 @@ def _render(template: Promise | str, params: Mapping[str, Any]) -> str:
 def render_title(kind: str, params: Mapping[str, Any]) -> str:
     entry = KINDS.get(kind)
     return _render(entry.subject, params) if entry else kind
+
+
+def kind_label(kind: str) -> str:
+    """What a kind of notice is, for lists and filters: its subject with the particulars left out."""
+    entry = KINDS.get(kind)
+    if entry is None:
+        return kind
+    text = _render(entry.subject, {})
+    if _CJK.search(text):
+        # "新投诉举报 …" reads "新投诉举报": no spaces around a left-out code in Chinese, and none
+        # at either end.
+        text = _CJK_SPACE.sub("", text.replace(" … ", "…").replace(" …", "…").replace("… ", "…"))
+        text = text.strip(" …：:·")
+    return text if text.strip(" …") else str(_("Message"))
+
+
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
 def render_body(kind: str, params: Mapping[str, Any]) -> str:

@@ -311,6 +311,15 @@ def notification_mark_read(*, user: Any, ids: Iterable[int] | None, now: datetim
     return qs.update(read_at=now)
 
 
+def notification_mark_all_read(*, user: Any, now: datetime, kind: str | None = None) -> int:
+    """Mark all the user's unread notifications read, or those of one kind; returns how many. One
+    UPDATE guarded by ``read_at IS NULL``: a notice read meanwhile keeps its first reading time."""
+    qs = Notification.objects.visible_to(user).filter(read_at__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.update(read_at=now)
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 240))
 

@@ -44,8 +44,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "axes",
-    "captcha",
+    "workstyle.apps.AxesConfig",
+    "workstyle.apps.CaptchaConfig",
     "workstyle",
     "cadres",
     "complaints",
@@ -208,6 +208,10 @@ AXES_CLIENT_IP_CALLABLE = "workstyle.http.axes_client_ip"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date inputs accept 2026-11-30, 2026/11/30 and 2026年11月30日 in both languages, and show ISO.
+FORMAT_MODULE_PATH = ["workstyle.formats"]
+# Every form's stock error messages name the field and say what to do (workstyle.forms).
+FORM_RENDERER = "workstyle.forms.FormRenderer"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -395,6 +399,11 @@ WORKSTYLE_OUTBOX_MAX_ATTEMPTS = env.number("WORKSTYLE_OUTBOX_MAX_ATTEMPTS", 8, m
 WORKSTYLE_PUBLIC_FORM_LIMIT = env.number("WORKSTYLE_PUBLIC_FORM_LIMIT", 10, minimum=1)
 WORKSTYLE_SITE_URL = env.url("WORKSTYLE_SITE_URL", {"http", "https"}, "http://localhost:8000")
 WORKSTYLE_SITE_NAME = _("Work Style Supervision Portal")
+# The other ways to complain the home page lists (plain text as the office words them; empty: not
+# listed). 12388 is the national reporting line of the discipline inspection commissions.
+WORKSTYLE_CONTACT_PHONE = env.text("WORKSTYLE_CONTACT_PHONE", "12388")
+WORKSTYLE_CONTACT_LETTER = env.text("WORKSTYLE_CONTACT_LETTER", "")
+WORKSTYLE_CONTACT_VISIT = env.text("WORKSTYLE_CONTACT_VISIT", "")
 WORKSTYLE_DEMO_PASSWORD = env.text("DEMO_PASSWORD", "workstyle-demo")
 
 # --- the eight ethos: commitments and democratic appraisal ------------------------------------

@@ -387,5 +387,16 @@ def event_verb_label(event_model: type[models.Model], verb: str) -> Any:
     return None
 
 
+def event_state_label(event_model: type[models.Model], state: str) -> Any:
+    """The label of a state an event records (its ``from_state``/``to_state``), from the workflow
+    that writes such events; the state itself when no workflow knows it."""
+    for workflow in _WORKFLOWS:
+        if workflow.event_model is event_model:
+            labels = dict(workflow.model._meta.get_field(workflow.state_field).flatchoices)  # type: ignore[union-attr]
+            if state in labels:
+                return labels[state]
+    return state
+
+
 def workflows() -> list[Workflow]:
     return list(_WORKFLOWS)

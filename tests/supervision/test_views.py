@@ -3,6 +3,7 @@ the nav link and the dashboard panel; out of scope is 404 (detail) or 403 (the l
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -205,3 +206,20 @@ def test_a_refused_note_is_kept_on_the_page(cadre_case: Case, office: Client, di
     html = response.content.decode()
     assert 'id="stale-input"' in html
     assert "成立核查组，三人" in html
+
+
+def test_the_decision_date_is_prefilled_as_a_date_input_takes_it(cadre_case: Case, office: Client) -> None:
+    """``<input type="date">`` takes only ISO dates: the page offers today as 2026-11-30, in either
+    language, and the office may type it as 2026/11/30 or 2026年11月30日 as well."""
+    base = f"/workbench/cases/{cadre_case.pk}"
+    office.post(f"{base}/investigate/", {"investigate-note": "成立核查组"})
+    for language in ("zh-hans", "en"):
+        office.post("/i18n/setlang/", {"language": language, "next": "/"})
+        detail = office.get(f"{base}/").content.decode()
+        field = re.search(r'<input type="date" name="[^"]*decision_date"[^>]*>', detail)
+        assert field is not None
+        assert re.search(r'value="\d{4}-\d{2}-\d{2}"', field.group(0)), field.group(0)
+    typed = {"forms": ["admonishment"], "decision_date": "2026年5月11日", "text": "诫勉"}
+    assert office.post(f"{base}/decide/", typed).status_code == 302
+    cadre_case.refresh_from_db()
+    assert cadre_case.decision_date.isoformat() == "2026-05-11"

@@ -217,7 +217,7 @@ _FINGERPRINTS = {
         "created_at, read_at), ',' ORDER BY url, recipient_id), '')) FROM workstyle_notification"
     ),
     "emails": (
-        'SELECT count(*), md5(coalesce(string_agg(concat_ws(\'|\', n.recipient_id, n.url, e."to", e.language, '
+        "SELECT count(*), md5(coalesce(string_agg(concat_ws('|', n.recipient_id, n.url, e.\"to\", e.language, "
         "e.subject, e.body, e.status, e.attempts, e.next_attempt_at, e.last_error, e.created_at, e.sent_at), "
         "',' ORDER BY n.url, n.recipient_id), '')) FROM workstyle_outboxemail e "
         "LEFT JOIN workstyle_notification n ON n.id = e.notification_id"

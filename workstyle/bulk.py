@@ -22,7 +22,11 @@ from django.db import connections, models, router
 
 def json_text(value: Any) -> str:
     """A JSON column's value as the text ``bulk_insert`` sends (dates and decimals as Django writes them)."""
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    try:
+        # The C encoder first: a sweep dumps a value per row.
+        return json.dumps(value, ensure_ascii=False)
+    except TypeError:
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def _array_type(field: models.Field[Any, Any], connection: Any) -> str:

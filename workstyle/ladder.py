@@ -37,6 +37,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Case, DateTimeField, F, Q, When
 from django.db.models.expressions import Combinable
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
@@ -234,6 +235,30 @@ class LadderKind:
     def touched(self) -> tuple[str, ...]:
         """``auto_now`` columns: an UPDATE does not set them, so the sweep does."""
         return tuple(f.attname for f in self.model._meta.concrete_fields if getattr(f, "auto_now", False))
+
+
+class LadderUrl:
+    """``url=`` for a kind whose items have a page at ``reverse(name, args=[row[key]])``, for
+    thousands of rows at once: the URL is reversed once (per script prefix and URLconf) around a
+    marker, and each row's integer id put in its place — ``reverse`` per row costs more than the
+    rest of a row's work. Only for a pattern whose one argument is an integer (``<int:pk>``)."""
+
+    _MARKER: Final = 9_087_654_321
+
+    def __init__(self, name: str, key: str = "pk") -> None:
+        self.name = name
+        self.key = key
+        self._parts: dict[tuple[str, Any], tuple[str, str]] = {}
+
+    def __call__(self, row: Row) -> str:
+        where = (get_script_prefix(), get_urlconf())
+        parts = self._parts.get(where)
+        if parts is None:
+            head, marker, tail = reverse(self.name, args=[self._MARKER]).partition(str(self._MARKER))
+            if not marker or str(self._MARKER) in tail:
+                raise ImproperlyConfigured(f"LadderUrl({self.name!r}): the URL must hold its integer argument once")
+            parts = self._parts[where] = (head, tail)
+        return f"{parts[0]}{int(row[self.key])}{parts[1]}"
 
 
 # --- the deadline, derived from a mapping state → column --------------------------------------------

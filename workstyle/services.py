@@ -302,13 +302,12 @@ def outbox_notice_send(*, email: str, phone: str, subject: str, text: str, now: 
 
 
 def _wake_relay(task: str = OUTBOX_RELAY_TASK) -> None:
-    from workstyle.celery import app, quick_connection
+    from workstyle.celery import quick_send
 
     try:
-        # One try on a connection of its own: with the pool's defaults kombu retries a broker that
-        # is down for seconds, and a hung one would hold the request. The beat's schedule catches up.
-        with quick_connection() as conn:
-            app.send_task(task, retry=False, connection=conn)
+        # Short timeouts, no retries: with the pool's defaults kombu retries a broker that is down
+        # for seconds, and a hung one would hold the request. The beat's schedule catches up.
+        quick_send(task)
     except Exception as exc:  # the broker is unreachable; the e-mail waits in the outbox
         log.warning("broker unreachable (%s); the outbox relay will run on its schedule", exc)
 

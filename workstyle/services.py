@@ -226,7 +226,8 @@ def notification_send_many(
             urls.append(url)
     if not recipient_ids:
         return []
-    with transaction.atomic():
+    # No savepoint: the caller's change and its notices commit or roll back together anyway.
+    with transaction.atomic(savepoint=False):
         ids = bulk_insert(
             Notification,
             columns={"recipient_id": recipient_ids, "kind": kinds, "params": params_text, "url": urls},

@@ -6,9 +6,10 @@ has them already, and on PostgreSQL sends them as one ``INSERT … SELECT … FR
 array parameter per column, whatever the number of rows. Elsewhere (the SQLite of the embedded
 default) it falls back to ``bulk_create``.
 
-The values must be ready for the database: numbers, text, datetimes, and JSON already dumped to
-text (``json_text``). Every column the caller names neither in ``columns`` nor in ``constants`` gets
-the field's default, so a column added to the model later is filled as ``bulk_create`` would."""
+The columns' values must be ready for the database: numbers, text, datetimes, and JSON already
+dumped to text (``json_text``); constants are Python values, prepared as the field prepares them.
+Every column the caller names neither in ``columns`` nor in ``constants`` gets the field's default,
+so a column added to the model later is filled as ``bulk_create`` would."""
 
 from __future__ import annotations
 
@@ -93,12 +94,8 @@ def bulk_insert(
             continue  # the sequence gives it
         value = constants[attname] if attname in constants else field.get_default()
         targets.append(quote(str(field.column)))
-        if isinstance(field, models.JSONField) and attname in constants and isinstance(value, str):
-            selects.append("%s::jsonb")
-        else:
-            value = field.get_db_prep_save(value, connection)
-            selects.append("%s")
-        params.append(value)
+        selects.append("%s")
+        params.append(field.get_db_prep_save(value, connection))
     aliases = ", ".join(f"c{i}" for i in range(len(arrays)))
     # Names come from the model's metadata and are quoted; every value is a parameter.
     sql = (

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,7 @@ from workstyle.ladder import (
     LadderCase,
     LadderKind,
     LadderStep,
+    LadderUrl,
     Recipient,
     Row,
     ladder_register,
@@ -171,10 +171,6 @@ def _params(row: Row) -> dict[str, Any]:
     return {"code": row["tracking_code"]}
 
 
-def _url(row: Row) -> str:
-    return reverse("complaints:detail", args=[row["pk"]])
-
-
 def _due_text(deadline: datetime) -> str:
     return timezone.localtime(deadline).date().isoformat()
 
@@ -205,7 +201,7 @@ COMPLAINT_LADDER = LadderKind(
     level_2=LadderStep(notify=lambda row: [OFFICE], notice="complaint_escalated_office"),
     recused=_recused,
     params=_params,
-    url=_url,
+    url=LadderUrl("complaints:detail"),
     event_model=ComplaintEvent,
     event_fk="complaint",
     case=_case,

@@ -37,10 +37,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Case, DateTimeField, F, Q, When
 from django.db.models.expressions import Combinable
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from workstyle import roles
+from workstyle.bulk import bulk_insert, json_text
 from workstyle.models import EventBase
 from workstyle.services import NotificationItem, notification_send_many
 
@@ -235,6 +237,30 @@ class LadderKind:
         return tuple(f.attname for f in self.model._meta.concrete_fields if getattr(f, "auto_now", False))
 
 
+class LadderUrl:
+    """``url=`` for a kind whose items have a page at ``reverse(name, args=[row[key]])``, for
+    thousands of rows at once: the URL is reversed once (per script prefix and URLconf) around a
+    marker, and each row's integer id put in its place — ``reverse`` per row costs more than the
+    rest of a row's work. Only for a pattern whose one argument is an integer (``<int:pk>``)."""
+
+    _MARKER: Final = 9_087_654_321
+
+    def __init__(self, name: str, key: str = "pk") -> None:
+        self.name = name
+        self.key = key
+        self._parts: dict[tuple[str, Any], tuple[str, str]] = {}
+
+    def __call__(self, row: Row) -> str:
+        where = (get_script_prefix(), get_urlconf())
+        parts = self._parts.get(where)
+        if parts is None:
+            head, marker, tail = reverse(self.name, args=[self._MARKER]).partition(str(self._MARKER))
+            if not marker or str(self._MARKER) in tail:
+                raise ImproperlyConfigured(f"LadderUrl({self.name!r}): the URL must hold its integer argument once")
+            parts = self._parts[where] = (head, tail)
+        return f"{parts[0]}{int(row[self.key])}{parts[1]}"
+
+
 # --- the deadline, derived from a mapping state → column --------------------------------------------
 
 
@@ -387,8 +413,8 @@ class _Recipients:
         return []
 
 
-def _due_text(deadline: datetime) -> str:
-    return timezone.localtime(deadline).date().isoformat()
+def _due_text(deadline: datetime, tz: Any) -> str:
+    return deadline.astimezone(tz).date().isoformat()
 
 
 def _notices(
@@ -397,15 +423,21 @@ def _notices(
     """One notice per row, to the first of the step's candidates who reaches anybody."""
     wanted = [(row, list(step.notify(row)), {pk for pk in kind.recused(row) if pk is not None}) for row in rows]
     recipients.load(candidate for _row, candidates, _recused in wanted for candidate in candidates)
+    tz = timezone.get_current_timezone()
     return [
         (
             recipients.first(candidates, recused),
             step.notice_for(row),
-            {**kind.params(row), "due": _due_text(row[DUE]), **extra},
+            {**kind.params(row), "due": _due_text(row[DUE], tz), **extra},
             kind.url(row),
         )
         for row, candidates, recused in wanted
     ]
+
+
+def _notify(items: list[NotificationItem], *, now: datetime) -> None:
+    # The sweep has no use for the rows: they are not read back.
+    notification_send_many(items=items, now=now, return_rows=False)
 
 
 def _still_due(kind: LadderKind, ids: list[int], condition: Q) -> Any:
@@ -421,17 +453,29 @@ def _update(kind: LadderKind, ids: list[int], condition: Q, *, now: datetime, **
         raise RuntimeError(f"escalation sweep ({kind.name}): {changed} of {len(ids)} locked rows changed")
 
 
-def _events(kind: LadderKind, rows: list[Row], make: Callable[[Row], dict[str, Any]], *, now: datetime) -> None:
-    kind.event_model._default_manager.bulk_create(
-        [kind.event_model(**{kind.event_column: row["pk"]}, at=now, **make(row)) for row in rows]
+def _events(
+    kind: LadderKind,
+    rows: list[Row],
+    data: Callable[[Row], dict[str, Any]],
+    *,
+    now: datetime,
+    verb: str,
+    from_state: str = "",
+    to_state: str = "",
+) -> None:
+    """One event per row, in one INSERT (column-wise: no model instance per row)."""
+    bulk_insert(
+        kind.event_model,
+        columns={kind.event_column: [row["pk"] for row in rows], "data": [json_text(data(row)) for row in rows]},
+        constants={"at": now, "actor_id": None, "verb": verb, "from_state": from_state, "to_state": to_state},
     )
 
 
 def _remind(kind: LadderKind, rows: list[Row], *, now: datetime, recipients: _Recipients) -> int:
     ids = [row["pk"] for row in rows]
     _update(kind, ids, _reminder_due(kind, now), now=now, **{kind.reminded_for_field: kind.due})
-    _events(kind, rows, lambda row: {"verb": "remind", "data": {"deadline": row[DUE].isoformat()}}, now=now)
-    notification_send_many(items=_notices(kind, kind.reminder, rows, recipients=recipients, extra={}), now=now)
+    _events(kind, rows, lambda row: {"deadline": row[DUE].isoformat()}, now=now, verb="remind")
+    _notify(_notices(kind, kind.reminder, rows, recipients=recipients, extra={}), now=now)
     return len(rows)
 
 
@@ -447,16 +491,14 @@ def _escalate_to_head(kind: LadderKind, rows: list[Row], *, now: datetime, recip
     _events(
         kind,
         rows,
-        lambda row: {
-            "verb": "escalate",
-            "from_state": str(LEVEL_START),
-            "to_state": str(LEVEL_HEAD),
-            "data": {"deadline": row[DUE].isoformat()},
-        },
+        lambda row: {"deadline": row[DUE].isoformat()},
         now=now,
+        verb="escalate",
+        from_state=str(LEVEL_START),
+        to_state=str(LEVEL_HEAD),
     )
     extra = {"days": settings.WORKSTYLE_ESCALATION_DAYS}
-    notification_send_many(items=_notices(kind, kind.level_1, rows, recipients=recipients, extra=extra), now=now)
+    _notify(_notices(kind, kind.level_1, rows, recipients=recipients, extra=extra), now=now)
     return len(rows)
 
 
@@ -499,18 +541,16 @@ def _escalate_to_office(
         kind,
         rows,
         lambda row: {
-            "verb": "escalate",
-            "from_state": str(LEVEL_HEAD),
-            "to_state": str(LEVEL_OFFICE),
-            "data": {
-                "deadline": row[DUE].isoformat(),
-                "case": cases[row["pk"]].pk if row["pk"] in cases else None,
-            },
+            "deadline": row[DUE].isoformat(),
+            "case": cases[row["pk"]].pk if row["pk"] in cases else None,
         },
         now=now,
+        verb="escalate",
+        from_state=str(LEVEL_HEAD),
+        to_state=str(LEVEL_OFFICE),
     )
     extra = {"days": settings.WORKSTYLE_ESCALATION_DAYS}
-    notification_send_many(items=_notices(kind, kind.level_2, rows, recipients=recipients, extra=extra), now=now)
+    _notify(_notices(kind, kind.level_2, rows, recipients=recipients, extra=extra), now=now)
     return len(rows), len(cases)
 
 

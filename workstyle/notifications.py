@@ -64,6 +64,28 @@ def render_body(kind: str, params: Mapping[str, Any]) -> str:
     return _render(entry.body, params) if entry else ""
 
 
+class Renderer:
+    """``render_title`` and ``render_body`` for many notices in one language: each kind's texts are
+    translated once, not once per notice (a sweep renders thousands of the same few kinds)."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, tuple[str, str] | None] = {}
+
+    def _pair(self, kind: str) -> tuple[str, str] | None:
+        if kind not in self._texts:
+            entry = KINDS.get(kind)
+            self._texts[kind] = (str(entry.subject), str(entry.body)) if entry else None
+        return self._texts[kind]
+
+    def title(self, kind: str, params: Mapping[str, Any]) -> str:
+        pair = self._pair(kind)
+        return pair[0].format_map(_Params(params)) if pair else kind
+
+    def body(self, kind: str, params: Mapping[str, Any]) -> str:
+        pair = self._pair(kind)
+        return pair[1].format_map(_Params(params)) if pair else ""
+
+
 register_kind(
     "message",
     subject=_("{title}"),

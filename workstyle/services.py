@@ -19,9 +19,10 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from workstyle.bulk import bulk_insert, json_text
 from workstyle.errors import InvalidInput, NotAllowed
 from workstyle.models import ApiToken, AuditEvent, Notification, OutboxEmail, OutboxSms, is_administrator
-from workstyle.notifications import render_body, render_title
+from workstyle.notifications import Renderer
 from workstyle.tokens import token_digest, token_generate, token_key_id
 
 log = logging.getLogger(__name__)
@@ -194,55 +195,81 @@ def notification_send(
 NotificationItem = tuple[Iterable[AbstractBaseUser | None], str, Mapping[str, Any], str]
 
 
-def _subject(kind: str, params: Mapping[str, Any]) -> str:
-    # A header may not hold a line break: such a subject would fail on every attempt and be lost.
-    return " ".join(render_title(kind, params).split())[:300]
-
-
 def notification_send_many(
-    *, items: Iterable[NotificationItem], now: datetime, email: bool = True
+    *, items: Iterable[NotificationItem], now: datetime, email: bool = True, return_rows: bool = True
 ) -> list[Notification]:
     """``notification_send`` for many notices at once — items of (recipients, kind, params, url) —
     in two INSERTs (notifications, outbox), for sweeps that notify about thousands of objects.
-    Same contract: call it inside the transaction of the change; params never carry identity."""
-    pending: list[tuple[Notification, Any]] = []
+    Same contract: call it inside the transaction of the change; params never carry identity.
+
+    The rows are written column by column (``workstyle.bulk``) and each kind's texts translated once;
+    a sweep that has no use for the rows passes ``return_rows=False`` and gets [] back."""
+    recipient_ids: list[int] = []
+    addresses: list[str] = []
+    kinds: list[str] = []
+    params_list: list[dict[str, Any]] = []
+    params_text: list[str] = []
+    urls: list[str] = []
     for recipients, kind, params, url in items:
         seen: set[int] = set()
+        values = dict(params)
+        text = json_text(values)
         for user in recipients:
             if user is None or user.pk is None or user.pk in seen or not getattr(user, "is_active", True):
                 continue
             seen.add(user.pk)
-            pending.append(
-                (Notification(recipient_id=user.pk, kind=kind, params=dict(params), url=url, created_at=now), user)
-            )
-    if not pending:
+            recipient_ids.append(user.pk)
+            addresses.append(getattr(user, "email", "") or "")
+            kinds.append(kind)
+            params_list.append(values)
+            params_text.append(text)
+            urls.append(url)
+    if not recipient_ids:
         return []
-    with transaction.atomic():
-        rows = Notification.objects.bulk_create([row for row, _user in pending])
+    # No savepoint: the caller's change and its notices commit or roll back together anyway.
+    with transaction.atomic(savepoint=False):
+        ids = bulk_insert(
+            Notification,
+            columns={"recipient_id": recipient_ids, "kind": kinds, "params": params_text, "url": urls},
+            constants={"created_at": now, "read_at": None},
+            returning_pk=True,
+        )
         if email:
             language = settings.LANGUAGE_CODE
             site = settings.WORKSTYLE_SITE_URL.rstrip("/")
-            emails = []
+            outbox: dict[str, list[Any]] = {"notification_id": [], "to": [], "subject": [], "body": []}
             with translation.override(language):
-                for row, user in pending:
-                    if not getattr(user, "email", ""):
+                renderer = Renderer()
+                for i, address in enumerate(addresses):
+                    if not address:
                         continue
-                    body = render_body(row.kind, row.params)
-                    emails.append(
-                        OutboxEmail(
-                            notification=row,
-                            to=user.email,
-                            language=language,
-                            subject=_subject(row.kind, row.params),
-                            body=f"{body}\n\n{site}{row.url}" if row.url else body,
-                            next_attempt_at=now,
-                            created_at=now,
-                        )
-                    )
-            if emails:
-                OutboxEmail.objects.bulk_create(emails)
+                    kind, values, url = kinds[i], params_list[i], urls[i]
+                    body = renderer.body(kind, values)
+                    outbox["notification_id"].append(ids[i])
+                    outbox["to"].append(address)
+                    # A header may not hold a line break: such a subject would fail on every attempt.
+                    outbox["subject"].append(" ".join(renderer.title(kind, values).split())[:300])
+                    outbox["body"].append(f"{body}\n\n{site}{url}" if url else body)
+            if outbox["to"]:
+                bulk_insert(
+                    OutboxEmail,
+                    columns=outbox,
+                    constants={"language": language, "next_attempt_at": now, "created_at": now},
+                )
                 transaction.on_commit(_wake_relay)
-    return rows
+    if not return_rows:
+        return []
+    return [
+        Notification(
+            pk=pk,
+            recipient_id=recipient_ids[i],
+            kind=kinds[i],
+            params=dict(params_list[i]),
+            url=urls[i],
+            created_at=now,
+        )
+        for i, pk in enumerate(ids)
+    ]
 
 
 # The relay's task, named rather than imported: the task calls this module, not the other way round.
@@ -276,13 +303,12 @@ def outbox_notice_send(*, email: str, phone: str, subject: str, text: str, now: 
 
 
 def _wake_relay(task: str = OUTBOX_RELAY_TASK) -> None:
-    from workstyle.celery import app, quick_connection
+    from workstyle.celery import quick_send
 
     try:
-        # One try on a connection of its own: with the pool's defaults kombu retries a broker that
-        # is down for seconds, and a hung one would hold the request. The beat's schedule catches up.
-        with quick_connection() as conn:
-            app.send_task(task, retry=False, connection=conn)
+        # Short timeouts, no retries: with the pool's defaults kombu retries a broker that is down
+        # for seconds, and a hung one would hold the request. The beat's schedule catches up.
+        quick_send(task)
     except Exception as exc:  # the broker is unreachable; the e-mail waits in the outbox
         log.warning("broker unreachable (%s); the outbox relay will run on its schedule", exc)
 

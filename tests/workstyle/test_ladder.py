@@ -340,3 +340,22 @@ def test_the_deadline_and_the_overdue_filter_follow_the_mapping(chores: None) ->
     assert due == {"due": START - DAY, "late": START - DAY, "check": START + DAY, "done": None}
     overdue = Chore.objects.filter(ladder.ladder_overdue_q(deadlines, now=START, state_field="state"))
     assert set(overdue) == {made["due"], made["late"]}
+
+
+def test_ladder_url_is_reverse_for_every_id() -> None:
+    from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+    url = ladder.LadderUrl("complaints:detail")
+    for pk in (1, 7, 10, 987654321, 2**40):
+        assert url({"pk": pk}) == reverse("complaints:detail", args=[pk])
+    # A deployment under a path prefix gets its own links.
+    set_script_prefix("/portal/")
+    try:
+        assert url({"pk": 5}) == reverse("complaints:detail", args=[5]) == "/portal/workbench/complaints/5/"
+    finally:
+        set_script_prefix("/")
+    assert ladder.LadderUrl("meetings:detail", key="meeting_id")({"meeting_id": 3}) == reverse(
+        "meetings:detail", args=[3]
+    )
+    with pytest.raises(NoReverseMatch):
+        ladder.LadderUrl("home")({"pk": 1})

@@ -20,6 +20,7 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("workbench/notifications/", views.notification_list, name="notifications"),
     path("workbench/notifications/read/", views.notification_read, name="notifications-read"),
+    path("workbench/exports/", include("workstyle.export_urls")),
     path("me/", views.my_page, name="me"),
     path("org/", include("cadres.urls")),
     path("", include("complaints.urls")),

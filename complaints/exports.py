@@ -64,7 +64,7 @@ def complaint_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> Exp
     # Whose complainant the user sees now: the predicate of the complaint's page and the API, over
     # the few complaints he holds an access to, narrowed to the complaints of this export.
     held = IdentityAccess.objects.filter(
-        user_id=getattr(user, "pk", None), status=IdentityAccess.Status.GRANTED, expires_at__gt=now
+        user_id=getattr(user, "pk", 0) or 0, status=IdentityAccess.Status.GRANTED, expires_at__gt=now
     ).values_list("complaint_id", flat=True)
     accesses = complaint_identity_accesses(user=user, complaint_ids=list(held), now=now)
     shown = dict(queryset.filter(pk__in=list(accesses)).order_by().values_list("tracking_code", "pk"))

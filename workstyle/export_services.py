@@ -73,7 +73,7 @@ def _record(
 ) -> None:
     ExportEvent.objects.create(
         export=export,
-        actor=actor if getattr(actor, "pk", None) is not None else None,
+        actor_id=getattr(actor, "pk", None),
         at=now,
         verb=verb,
         from_state=from_state,
@@ -101,7 +101,7 @@ def export_request(
     plan = found.plan(actor, params, now)
     with transaction.atomic():
         export = Export.objects.create(
-            user=actor,
+            user_id=getattr(actor, "pk", 0),
             kind=kind,
             format=format,
             filters=dict(params.lists()),

@@ -5,13 +5,14 @@ progress partial), then a download link. The user's own exports are listed; anyo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from workstyle.http import safe_next
 from workstyle.models import Export
 from workstyle.views import staff_required
 
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     Export.Format.CSV: "text/csv; charset=utf-8",
     Export.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -56,7 +57,8 @@ def export_start(request: HttpRequest) -> HttpResponse:
         plan = export_services.export_plan(user=request.user, kind=kind, filters=query, now=now)
         if plan.count() <= settings.WORKSTYLE_EXPORT_SYNC_ROWS:
             # Streamed as it is read: nothing is kept, nothing to expire.
-            return _download_now(plan, kind=kind, format=format, now=now)
+            # (``staff_required`` is typed for HttpResponse; a streamed or file answer serves as well.)
+            return cast(HttpResponse, _download_now(plan, kind=kind, format=format, now=now))
         export = export_services.export_request(actor=request.user, kind=kind, format=format, filters=query, now=now)
     except NotAllowed as exc:
         raise PermissionDenied(str(exc.message)) from exc
@@ -69,8 +71,8 @@ def export_start(request: HttpRequest) -> HttpResponse:
     return redirect("exports:detail", export.pk)
 
 
-def _download_now(plan: Any, *, kind: str, format: str, now: Any) -> HttpResponse:
-    response: HttpResponse
+def _download_now(plan: Any, *, kind: str, format: str, now: Any) -> HttpResponseBase:
+    response: HttpResponseBase
     if format == Export.Format.CSV:
         response = StreamingHttpResponse(csv_stream(plan), content_type=CONTENT_TYPES[Export.Format.CSV])
     else:
@@ -126,7 +128,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
             {"export": _own(request, pk), "refusal": str(exc.message)},
             status=exc.status_code,
         )
-    return file_response(export)
+    return cast(HttpResponse, file_response(export))
 
 
 def file_response(export: Export) -> FileResponse:

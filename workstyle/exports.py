@@ -59,9 +59,11 @@ class ExportPlan:
     def headers(self) -> list[str]:
         return [str(column.label) for column in self.columns]
 
-    def rows(self, *, chunk_size: int = CHUNK_SIZE) -> Iterator[Sequence[Any]]:
+    def rows(self, *, chunk_size: int | None = None) -> Iterator[Sequence[Any]]:
         """The cells, row by row, from one query read in chunks."""
-        values = self.queryset.values_list(*[column.field for column in self.columns]).iterator(chunk_size=chunk_size)
+        values = self.queryset.values_list(*[column.field for column in self.columns]).iterator(
+            chunk_size=chunk_size or CHUNK_SIZE
+        )
         if self.row is not None:
             return map(self.row, values)
         converters = [(index, column.convert) for index, column in enumerate(self.columns) if column.convert]
@@ -198,7 +200,7 @@ class _Echo:
         return value
 
 
-def csv_stream(plan: ExportPlan, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+def csv_stream(plan: ExportPlan, *, chunk_size: int | None = None) -> Iterator[bytes]:
     """The export as CSV bytes, produced as they are read: UTF-8 with a byte order mark, so that
     Excel opens the Chinese correctly. Rows are sent in batches to keep the response's chunks few."""
     writer = csv.writer(_Echo())
@@ -218,9 +220,10 @@ def csv_stream(plan: ExportPlan, *, chunk_size: int = CHUNK_SIZE) -> Iterator[by
 Progress = Callable[[int], None]
 
 
-def write_csv(plan: ExportPlan, out: IO[str], *, progress: Progress | None = None, every: int = CHUNK_SIZE) -> int:
+def write_csv(plan: ExportPlan, out: IO[str], *, progress: Progress | None = None, every: int | None = None) -> int:
     """Write the export to a text file opened with ``newline=""`` and UTF-8; returns the rows
     written. ``progress(rows)`` is called every ``every`` rows and at the end."""
+    every = every or CHUNK_SIZE
     out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(plan.headers())
@@ -237,7 +240,7 @@ def write_csv(plan: ExportPlan, out: IO[str], *, progress: Progress | None = Non
     return count
 
 
-def write_xlsx(plan: ExportPlan, out: IO[bytes], *, progress: Progress | None = None, every: int = CHUNK_SIZE) -> int:
+def write_xlsx(plan: ExportPlan, out: IO[bytes], *, progress: Progress | None = None, every: int | None = None) -> int:
     """Write the export as XLSX with openpyxl's write-only mode (rows go straight to a temporary
     file, strings inline, nothing kept per row); a sheet holds at most ``XLSX_SHEET_ROWS`` rows and
     the next sheet repeats the header. Returns the rows written."""
@@ -245,6 +248,7 @@ def write_xlsx(plan: ExportPlan, out: IO[bytes], *, progress: Progress | None = 
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    every = every or CHUNK_SIZE
     workbook = Workbook(write_only=True)
     headers = plan.headers()
 

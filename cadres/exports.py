@@ -33,7 +33,7 @@ def roster_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> Export
         Column("staff_number", _("Staff number")),
         Column("name", _("Name")),
         Column("unit__name", _("Unit")),
-        Column("department__name", _("Department"), lambda value: value or ""),
+        Column("department__name", _("Department")),
         Column("position", _("Position")),
         Column("rank", _("Rank"), choice_label(Cadre.Rank.choices)),
         Column("is_leading", _("Leading cadre"), yes_no),

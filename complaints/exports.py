@@ -26,8 +26,8 @@ from workstyle.exports import (
     ViewerRequest,
     choice_label,
     filterset_errors,
-    local_date,
-    local_datetime,
+    local_date_column,
+    local_datetime_column,
     register_export_kind,
 )
 
@@ -50,14 +50,14 @@ def complaint_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> Exp
         Column("category", _("Category"), choice_label(Category.choices)),
         Column("channel", _("Channel"), choice_label(Complaint.Channel.choices)),
         Column("status", _("Status"), choice_label(Complaint.Status.choices)),
-        Column("unit__name", _("Unit complained about"), _or_blank),
-        Column("department__unit__name", _("Unit"), _or_blank),
-        Column("department__name", _("Department"), _or_blank),
-        Column("handler__name", _("Handler"), _or_blank),
-        Column("submitted_at", _("Submitted"), local_datetime),
-        Column("due", _("Deadline"), local_date),
+        Column("unit__name", _("Unit complained about")),
+        Column("department__unit__name", _("Unit")),
+        Column("department__name", _("Department")),
+        Column("handler__name", _("Handler")),
+        local_datetime_column("submitted_at", _("Submitted")),
+        local_date_column("due", _("Deadline")),
         Column("escalation_level", _("Escalation"), level),
-        Column("replied_at", _("Replied"), local_datetime),
+        local_datetime_column("replied_at", _("Replied")),
         Column("rating", _("Rating"), choice_label(Complaint.Rating.choices)),
     ]
 
@@ -76,13 +76,11 @@ def complaint_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> Exp
         Column("complainant_phone", _("Complainant's phone")),
         Column("complainant_email", _("Complainant's e-mail")),
     ]
-    converters = [column.convert for column in columns]
     hidden = len(IDENTITY)
 
-    def row(raw: tuple[Any, ...]) -> list[Any]:
-        cells = [value if convert is None else convert(value) for value, convert in zip(raw, converters, strict=True)]
-        if raw[0] not in shown:
-            cells[-hidden:] = [""] * hidden
+    def row(cells: list[Any]) -> list[Any]:
+        if cells[0] not in shown:  # the tracking code
+            cells[-hidden:] = [None] * hidden
         return cells
 
     def record() -> None:
@@ -94,10 +92,6 @@ def complaint_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> Exp
         )
 
     return ExportPlan(queryset=queryset, columns=columns, row=row, on_write=record)
-
-
-def _or_blank(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 COMPLAINTS_EXPORT = register_export_kind(

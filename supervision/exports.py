@@ -21,7 +21,7 @@ from workstyle.exports import (
     choice_label,
     filterset_errors,
     local_date,
-    local_datetime,
+    local_datetime_column,
     register_export_kind,
 )
 
@@ -34,21 +34,17 @@ def case_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> ExportPl
     forms = choice_label(AccountabilityCase.Form.choices)
     columns = [
         Column("pk", _("No.")),
-        Column("subject_cadre__staff_number", _("Staff number"), _or_blank),
-        Column("subject_cadre__name", _("Cadre held accountable"), _or_blank),
-        Column("subject_unit__name", _("Party organization held accountable"), _or_blank),
+        Column("subject_cadre__staff_number", _("Staff number")),
+        Column("subject_cadre__name", _("Cadre held accountable")),
+        Column("subject_unit__name", _("Party organization held accountable")),
         Column("source", _("Source"), choice_label(AccountabilityCase.Source.choices)),
-        Column("complaint__tracking_code", _("Complaint"), _or_blank),
-        Column("opened_at", _("Opened"), local_datetime),
+        Column("complaint__tracking_code", _("Complaint")),
+        local_datetime_column("opened_at", _("Opened")),
         Column("status", _("Status"), choice_label(AccountabilityCase.Status.choices)),
         Column("decision_forms", _("Forms of accountability"), lambda value: "、".join(forms(f) for f in value or [])),
         Column("decision_date", _("Decision date"), local_date),
     ]
     return ExportPlan(queryset=filterset.qs, columns=columns)
-
-
-def _or_blank(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 CASES_EXPORT = register_export_kind(

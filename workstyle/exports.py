@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import CharField, F, Func, QuerySet, Value
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -34,23 +35,26 @@ BOM = "\ufeff"
 @dataclass(frozen=True)
 class Column:
     """One column: the ``values_list`` path it reads, its header, and how a value reads (a choice's
-    label, a local date); ``None`` leaves the value as the database gave it."""
+    label, a local date); ``None`` leaves the value as the database gave it. ``sql``, when given,
+    has PostgreSQL produce the cell itself (an expression of the path): a million local times are
+    formatted much faster there than one by one in Python."""
 
     field: str
     label: str | Promise
     convert: Callable[[Any], Any] | None = None
+    sql: Callable[[str], Any] | None = None
 
 
 @dataclass
 class ExportPlan:
     """What one user's export holds: ``queryset`` (from ``visible_to``), its ``columns``, and
-    optionally ``row`` (the values of the columns' fields → the cells, when a cell depends on more
-    than its own value) and ``on_write`` (called once, as the rows start being written: a showing
-    that must be on record)."""
+    optionally ``row`` (the cells of a row, converted → the cells written, when a cell depends on
+    more than its own value) and ``on_write`` (called once, as the rows start being written: a
+    showing that must be on record)."""
 
     queryset: QuerySet[Any]
     columns: Sequence[Column]
-    row: Callable[[tuple[Any, ...]], Sequence[Any]] | None = None
+    row: Callable[[list[Any]], list[Any]] | None = None
     on_write: Callable[[], None] | None = None
 
     def count(self) -> int:
@@ -60,23 +64,32 @@ class ExportPlan:
         return [str(column.label) for column in self.columns]
 
     def rows(self, *, chunk_size: int | None = None) -> Iterator[Sequence[Any]]:
-        """The cells, row by row, from one query read in chunks."""
-        values = self.queryset.values_list(*[column.field for column in self.columns]).iterator(
-            chunk_size=chunk_size or CHUNK_SIZE
-        )
-        if self.row is not None:
-            return map(self.row, values)
-        converters = [(index, column.convert) for index, column in enumerate(self.columns) if column.convert]
-        if not converters:
+        """The cells, row by row, from one query read in chunks through a server-side cursor."""
+        queryset = self.queryset
+        in_database = connections[queryset.db].vendor == "postgresql"
+        fields: list[str] = []
+        converters: list[tuple[int, Callable[[Any], Any]]] = []
+        for index, column in enumerate(self.columns):
+            if in_database and column.sql is not None:
+                name = f"export_cell_{index}"
+                queryset = queryset.annotate(**{name: column.sql(column.field)})
+                fields.append(name)
+            else:
+                fields.append(column.field)
+                if column.convert is not None:
+                    converters.append((index, column.convert))
+        values = queryset.values_list(*fields).iterator(chunk_size=chunk_size or CHUNK_SIZE)
+        after = self.row
+        if not converters and after is None:
             return values
 
-        def convert(raw: tuple[Any, ...]) -> list[Any]:
-            cells = list(raw)
-            for index, function in converters:
-                cells[index] = function(cells[index])
-            return cells
+        def cells(raw: tuple[Any, ...]) -> list[Any]:
+            row = list(raw)
+            for index, convert in converters:
+                row[index] = convert(row[index])
+            return after(row) if after is not None else row
 
-        return map(convert, values)
+        return map(cells, values)
 
 
 Planner = Callable[[Any, "QueryDict", Any], ExportPlan]
@@ -126,21 +139,42 @@ class ViewerRequest:
 # --- helpers for the kinds' columns -----------------------------------------------------------------
 
 
-def choice_label(choices: Iterable[tuple[Any, Any]]) -> Callable[[Any], str]:
+def choice_label(choices: Iterable[tuple[Any, Any]]) -> Callable[[Any], str | None]:
     """A column converter: a stored choice → its label in the language of the export (the labels are
-    read once per export, not once per row)."""
-    labels = {value: str(label) for value, label in choices}
-    return lambda value: labels.get(value, "" if value is None else str(value))
+    read once per export, not once per row); nothing for an empty value (an empty cell)."""
+    labels: dict[Any, str | None] = {value: str(label) for value, label in choices}
+    labels[""] = labels[None] = None
+
+    def label(value: Any) -> str | None:
+        return labels[value] if value in labels else str(value)
+
+    return label
 
 
-def local_datetime(value: Any) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+def local_datetime(value: Any) -> str | None:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value is not None else None
 
 
-def local_date(value: Any) -> str:
+def local_date(value: Any) -> str | None:
     if value is None:
-        return ""
+        return None
     return (timezone.localtime(value).date() if hasattr(value, "hour") else value).isoformat()
+
+
+def _local_text(field: str, pattern: str) -> Func:
+    """PostgreSQL: the moment in ``field`` as local text (the time zone of the export)."""
+    local = Func(Value(timezone.get_current_timezone_name()), F(field), function="timezone")
+    return Func(local, Value(pattern), function="to_char", output_field=CharField())
+
+
+def local_datetime_column(field: str, label: str | Promise) -> Column:
+    """A moment, as local date and time to the minute."""
+    return Column(field, label, local_datetime, sql=lambda name: _local_text(name, "YYYY-MM-DD HH24:MI"))
+
+
+def local_date_column(field: str, label: str | Promise) -> Column:
+    """A moment, as its local date."""
+    return Column(field, label, local_date, sql=lambda name: _local_text(name, "YYYY-MM-DD"))
 
 
 def yes_no(value: Any) -> str:

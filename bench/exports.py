@@ -215,8 +215,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             if lines != args.n + 1:
                 sys.exit(f"bench: the CSV has {lines} lines, expected {args.n + 1}")
         results.append({"format": format, "asked_s": asked, "process_s": wall, **figures})
-        if not args.keep:
-            path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
     if not args.keep:
         _clear()
     return results
@@ -246,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--private-dir", help="where the files are written (default: a new temporary folder)")
     parser.add_argument("--no-migrate", action="store_true", help="the database is migrated already")
     parser.add_argument("--reuse", action="store_true", help="keep the complaints if n of them are there already")
-    parser.add_argument("--keep", action="store_true", help="leave the rows and files afterwards")
+    parser.add_argument("--keep", action="store_true", help="leave the rows in the database afterwards (for --reuse)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

@@ -221,7 +221,7 @@ def test_a_large_export_runs_in_the_background_and_its_progress_reaches_100(
 
 
 def test_someone_elses_export_is_404_and_an_expired_one_410_then_purged(
-    client: Any, org: Any, spread: Any, discipline_user: Any, tmp_path: Path
+    client: Any, org: Any, spread: Any, discipline_user: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     now = timezone.now()
     export = export_services.export_request(actor=discipline_user, kind="complaints", format="csv", filters={}, now=now)
@@ -248,7 +248,7 @@ def test_someone_elses_export_is_404_and_an_expired_one_410_then_purged(
         assert api(discipline_user).get(f"/api/v1/exports/{export.pk}/download/").status_code == 410
     assert export_services.exports_purge(now=now + timedelta(days=6)) == {"expired": 0, "failed": 0}
     assert path.exists()
-    with time_machine.travel(later):
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
         assert tasks.exports_purge() == {"expired": 1, "failed": 0}
     assert not path.exists()
     export.refresh_from_db()

@@ -15,7 +15,9 @@ one INSERT … SELECT per 100,000 rows, then for each format:
    fresh Python like a Celery worker's — and takes its wall time, rows, file size and peak memory
    (``ru_maxrss`` of the child, which includes Django and the libraries themselves);
 
-and prints the figures against the goals (60 s, 150 MB). The broker is an in-memory one, so the run
+and prints the figures against the goals (60 s, 150 MB). On a shared machine the worker's CPU
+time (user + system, the Python side alone: PostgreSQL reads the rows in its own process) says
+more than the wall time. The broker is an in-memory one, so the run
 touches nothing but its database and a temporary private folder.
 """
 
@@ -151,8 +153,15 @@ def _child(args: argparse.Namespace) -> None:
     export = export_services.export_write(export_id=args.child, now=timezone.now())
     seconds = time.perf_counter() - started
     assert export is not None
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "rows": export.rows_done, "size": export.size, "peak_kib": peak_kib}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    figures = {
+        "seconds": seconds,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "rows": export.rows_done,
+        "size": export.size,
+        "peak_kib": usage.ru_maxrss,
+    }
+    print(json.dumps(figures))
 
 
 def run(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -215,21 +224,24 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             if lines != args.n + 1:
                 sys.exit(f"bench: the CSV has {lines} lines, expected {args.n + 1}")
         results.append({"format": format, "asked_s": asked, "process_s": wall, **figures})
+        report(args.n, results[-1:], heading=False)
         path.unlink(missing_ok=True)
     if not args.keep:
         _clear()
     return results
 
 
-def report(n: int, results: list[dict[str, Any]]) -> None:
-    print()
-    print(f"export of the complaint queue, {n:,} complaints, as the discipline office (all columns it may see)")
+def report(n: int, results: list[dict[str, Any]], *, heading: bool = True) -> None:
+    if heading:
+        print()
+        print(f"export of the complaint queue, {n:,} complaints, as the discipline office (all columns it may see)")
     for r in results:
         peak_mb = r["peak_kib"] / 1024
         verdict = "within" if r["seconds"] <= GOAL_SECONDS and peak_mb <= GOAL_MB else "OUTSIDE"
         print(
             f"  {r['format']:>4}: write {r['seconds']:7.1f} s ({r['rows'] / r['seconds']:,.0f} rows/s); "
-            f"worker process {r['process_s']:6.1f} s with start-up; peak RSS {peak_mb:6.1f} MB; "
+            f"worker CPU {r['cpu_s']:6.1f} s; process {r['process_s']:6.1f} s with start-up; "
+            f"peak RSS {peak_mb:6.1f} MB; "
             f"file {r['size'] / 1024 / 1024:6.1f} MiB — {verdict} the goals ({GOAL_SECONDS} s, {GOAL_MB} MB)"
         )
 

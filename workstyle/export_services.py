@@ -29,6 +29,10 @@ EXPORT_TASK = "workstyle.tasks.export_write"
 FOLDER = "exports"
 # A worker that died leaves its export running: after this long it is marked failed by the purge.
 STALE_RUNNING = dt.timedelta(hours=2)
+# A message to the workers that was lost (the broker was down) leaves an export queued: the purge
+# asks again after a while (a second delivery does nothing), and gives up after a day.
+RESEND_QUEUED = dt.timedelta(minutes=10)
+GIVE_UP_QUEUED = dt.timedelta(days=1)
 
 S = Export.Status
 
@@ -245,8 +249,9 @@ def export_expire(*, export_id: int, now: dt.datetime) -> Export | None:
 
 
 def exports_purge(*, now: dt.datetime) -> dict[str, int]:
-    """The beat's purge: expire every export whose time is up (deleting its file), and fail those a
-    dead worker left running."""
+    """The beat's purge: expire every export whose time is up (deleting its file), fail those a dead
+    worker left running, ask the workers again for those still queued after a while (the broker
+    may have been down), and fail those still queued after a day."""
     expired = 0
     due = Export.objects.filter(status=S.DONE, expires_at__lte=now).values_list("pk", flat=True)
     for export_id in list(due):
@@ -260,6 +265,14 @@ def exports_purge(*, now: dt.datetime) -> dict[str, int]:
             is not None
         ):
             failed += 1
+    for export_id in list(
+        Export.objects.filter(status=S.QUEUED, created_at__lte=now - GIVE_UP_QUEUED).values_list("pk", flat=True)
+    ):
+        if export_fail(export_id=export_id, error="no worker took the export", now=now) is not None:
+            failed += 1
+    waiting = Export.objects.filter(status=S.QUEUED, created_at__lte=now - RESEND_QUEUED).values_list("pk", flat=True)
+    for export_id in list(waiting):
+        transaction.on_commit(lambda export_id=export_id: _send(export_id))
     return {"expired": expired, "failed": failed}
 
 

@@ -325,3 +325,28 @@ def test_a_kind_registered_by_another_app_exports_in_a_few_lines(
     answer = api(discipline_user).post("/api/v1/exports/", {"kind": "units-test", "format": "csv"}, format="json")
     assert answer.status_code == 201
     assert answer.json()["rows"] == Unit.objects.count()
+
+
+def test_the_purge_asks_again_for_a_lost_export_and_fails_one_a_dead_worker_left(
+    org: Any, discipline_user: Any, settings: Any, django_capture_on_commit_callbacks: Any, tmp_path: Path
+) -> None:
+    settings.WORKSTYLE_EXPORT_SYNC_ROWS = 0
+    now = timezone.now()
+    lost = export_services.export_request(actor=discipline_user, kind="roster", format="csv", filters={}, now=now)
+    dead = export_services.export_request(actor=discipline_user, kind="roster", format="csv", filters={}, now=now)
+    started = export_services.export_start(export_id=dead.pk, now=now)
+    assert started is not None
+    (tmp_path / started.file).parent.mkdir(parents=True)
+    (tmp_path / started.file).write_text("half")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert export_services.exports_purge(now=now + timedelta(minutes=5)) == {"expired": 0, "failed": 0}
+    assert callbacks == []
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert export_services.exports_purge(now=now + timedelta(hours=3)) == {"expired": 0, "failed": 1}
+    assert len(callbacks) == 1  # the lost one is sent to the workers again
+    dead.refresh_from_db()
+    assert dead.status == Export.Status.FAILED
+    assert not (tmp_path / started.file).exists()
+    assert export_services.exports_purge(now=now + timedelta(days=2)) == {"expired": 0, "failed": 1}
+    lost.refresh_from_db()
+    assert lost.status == Export.Status.FAILED

@@ -41,7 +41,9 @@ def case_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> ExportPl
         Column("complaint__tracking_code", _("Complaint")),
         local_datetime_column("opened_at", _("Opened")),
         Column("status", _("Status"), choice_label(AccountabilityCase.Status.choices)),
-        Column("decision_forms", _("Forms of accountability"), lambda value: "、".join(forms(f) for f in value or [])),
+        Column(
+            "decision_forms", _("Forms of accountability"), lambda value: "、".join(forms(f) or "" for f in value or [])
+        ),
         Column("decision_date", _("Decision date"), local_date),
     ]
     return ExportPlan(queryset=filterset.qs, columns=columns)

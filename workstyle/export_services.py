@@ -6,6 +6,7 @@ goes (``export_progress``), so that the page's bar moves while the worker writes
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import secrets
 from collections.abc import Callable, Mapping
@@ -272,7 +273,7 @@ def exports_purge(*, now: dt.datetime) -> dict[str, int]:
             failed += 1
     waiting = Export.objects.filter(status=S.QUEUED, created_at__lte=now - RESEND_QUEUED).values_list("pk", flat=True)
     for export_id in list(waiting):
-        transaction.on_commit(lambda export_id=export_id: _send(export_id))
+        transaction.on_commit(functools.partial(_send, export_id))
     return {"expired": expired, "failed": failed}
 
 

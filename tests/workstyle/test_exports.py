@@ -224,8 +224,8 @@ def test_someone_elses_export_is_404_and_an_expired_one_410_then_purged(
     client: Any, org: Any, spread: Any, discipline_user: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     now = timezone.now()
-    export = export_services.export_request(actor=discipline_user, kind="complaints", format="csv", filters={}, now=now)
-    export = export_services.export_write(export_id=export.pk, now=now)
+    asked = export_services.export_request(actor=discipline_user, kind="complaints", format="csv", filters={}, now=now)
+    export = export_services.export_write(export_id=asked.pk, now=now)
     assert export is not None
     assert export.status == Export.Status.DONE
     path = tmp_path / export.file

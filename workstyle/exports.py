@@ -52,12 +52,18 @@ class ExportPlan:
     more than its own value) and ``on_write`` (called once, as the rows start being written: a
     showing that must be on record)."""
 
-    queryset: QuerySet[Any]
+    queryset: QuerySet[Any] | None
     columns: Sequence[Column]
     row: Callable[[list[Any]], list[Any]] | None = None
     on_write: Callable[[], None] | None = None
+    # Rows that are no queryset — figures aggregated already (the statistics' tables), a few hundred
+    # at most: a function giving them, computed from ``visible_to`` like a queryset would be.
+    source: Callable[[], Sequence[Sequence[Any]]] | None = None
 
     def count(self) -> int:
+        if self.source is not None:
+            return len(self.source())
+        assert self.queryset is not None
         return self.queryset.order_by().count()
 
     def headers(self) -> list[str]:
@@ -65,7 +71,10 @@ class ExportPlan:
 
     def rows(self, *, chunk_size: int | None = None) -> Iterator[Sequence[Any]]:
         """The cells, row by row, from one query read in chunks through a server-side cursor."""
+        if self.source is not None:
+            return iter(self.source())
         queryset = self.queryset
+        assert queryset is not None
         in_database = connections[queryset.db].vendor == "postgresql"
         fields: list[str] = []
         converters: list[tuple[int, Callable[[Any], Any]]] = []

@@ -350,3 +350,23 @@ def test_the_purge_asks_again_for_a_lost_export_and_fails_one_a_dead_worker_left
     assert export_services.exports_purge(now=now + timedelta(days=2)) == {"expired": 0, "failed": 1}
     lost.refresh_from_db()
     assert lost.status == Export.Status.FAILED
+
+
+def test_a_kind_may_give_rows_that_are_no_queryset(org: Any, discipline_user: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(exports, "_KINDS", dict(exports._KINDS))
+    register_export_kind(
+        ExportKind(
+            key="figures-test",
+            title="Figures",
+            may_export=lambda user: True,
+            plan=lambda user, params, now: ExportPlan(
+                queryset=None,
+                columns=[Column("table", "表"), Column("figure", "指标"), Column("value", "数值")],
+                source=lambda: [["合计", "受理", 3], ["合计", "满意率", "66.7%"]],
+            ),
+        )
+    )
+    answer = api(discipline_user).post("/api/v1/exports/", {"kind": "figures-test", "format": "csv"}, format="json")
+    assert answer.status_code == 201
+    body = b"".join(api(discipline_user).get(answer.json()["download"]).streaming_content).decode("utf-8-sig")
+    assert body.splitlines() == ["表,指标,数值", "合计,受理,3", "合计,满意率,66.7%"]

@@ -7,5 +7,6 @@ class CadresConfig(AppConfig):
     verbose_name = _("Cadres and organisation")
 
     def ready(self) -> None:
-        # The debriefings' place on the deadline ladder, and this app's sections of the dossier.
-        from cadres import escalation, sections  # noqa: F401
+        # The debriefings' place on the deadline ladder, this app's sections of the dossier, and the
+        # roster as an export.
+        from cadres import escalation, exports, sections  # noqa: F401

@@ -26,5 +26,5 @@ class ComplaintsConfig(AppConfig):
         post_migrate.connect(ensure_policies, sender=self)
         # Register the notification kinds, the complaints' kind on the deadline ladder
         # (escalation), the transition table and the dashboard panels of this app, and its
-        # section of the integrity dossier.
-        from complaints import dashboard, escalation, home, notifications, sections, transitions  # noqa: F401
+        # section of the integrity dossier, its part of the home page, and the queue as an export.
+        from complaints import dashboard, escalation, exports, home, notifications, sections, transitions  # noqa: F401

@@ -555,6 +555,7 @@ class IdentityView(models.Model):
     class Channel(models.TextChoices):
         PAGE = "page", _("Complaint page")
         API = "api", _("API")
+        EXPORT = "export", _("Export")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.PROTECT, related_name="identity_views", verbose_name=_("complaint")

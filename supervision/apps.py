@@ -8,7 +8,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the notification kinds and the dashboard panels of this app.
-        from supervision import home, notifications, related, sections, transitions, views  # noqa: F401
+        from supervision import exports, home, notifications, related, sections, transitions, views  # noqa: F401
         from supervision.escalations import case_open_for_escalations
         from workstyle.ladder import ladder_register_case_opener
 

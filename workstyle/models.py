@@ -328,3 +328,104 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_id} {self.name}".strip()
+
+
+class ExportQuerySet(models.QuerySet["Export"]):
+    def visible_to(self, user: Any) -> ExportQuerySet:
+        """An export is its requester's alone: what it holds was chosen by what he may see, so nobody
+        else — whatever his role — lists, reads or downloads it."""
+        user_id = getattr(user, "pk", None)
+        if not getattr(user, "is_authenticated", False) or user_id is None:
+            return self.none()
+        return self.filter(user_id=user_id)
+
+
+class Export(models.Model):
+    """A file of records (the complaint queue, the case list, the roster…) written for one user in
+    the background, kept for him alone until it expires (``workstyle.exports``)."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV")
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("export", "Queued")
+        RUNNING = "running", pgettext_lazy("export", "Running")
+        DONE = "done", pgettext_lazy("export", "Ready")
+        FAILED = "failed", pgettext_lazy("export", "Failed")
+        EXPIRED = "expired", pgettext_lazy("export", "Expired")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="exports"
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    # The filters as the list page or the API gave them (name → list of values), checked when asked
+    # for and applied again, with the requester's visibility of that moment, when the file is written.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=16)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    # Relative to the private media root; never under a public URL.
+    file = models.CharField(_("file"), max_length=200, blank=True, default="")
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    error = models.TextField(_("error"), blank=True, default="")
+    created_at = models.DateTimeField(_("requested"))
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    objects = ExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="export_user_created"),
+            models.Index(fields=["status", "expires_at"], name="export_status_expires"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | (~models.Q(file="") & models.Q(expires_at__isnull=False)),
+                name="export_done_has_file",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rows_total__isnull=True) | models.Q(rows_done__lte=models.F("rows_total")),
+                name="export_progress_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.format} #{self.pk}"
+
+    @property
+    def progress(self) -> int:
+        """Per cent of the rows written: 100 once the file is ready."""
+        if self.status in (self.Status.DONE, self.Status.EXPIRED):
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class ExportEvent(EventBase):
+    """One step of an export: asked for, started, written, failed, expired (who, when, how many rows)."""
+
+    export = models.ForeignKey(Export, on_delete=models.PROTECT, related_name="events")
+
+    VISIBLE_THROUGH = "export"
+    objects = ThroughParentQuerySet.as_manager()
+
+    VERBS: ClassVar[dict[str, Any]] = {
+        "request": _("export requested"),
+        "start": _("export started"),
+        "finish": _("export written"),
+        "fail": _("export failed"),
+        "expire": _("export file deleted"),
+    }
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("export event")
+        verbose_name_plural = _("export events")

@@ -395,6 +395,10 @@ WORKSTYLE_RETENTION_DAYS = env.number("WORKSTYLE_RETENTION_DAYS", 365, minimum=1
 WORKSTYLE_RETURN_DAYS = env.number("WORKSTYLE_RETURN_DAYS", 3, minimum=1)
 # A reveal or a granted request shows the complainant's identity for this long; then it is asked again.
 WORKSTYLE_IDENTITY_ACCESS_HOURS = env.number("WORKSTYLE_IDENTITY_ACCESS_HOURS", 8, minimum=1)
+# Exports of at most this many rows download at once; larger ones are written by a worker.
+WORKSTYLE_EXPORT_SYNC_ROWS = env.number("WORKSTYLE_EXPORT_SYNC_ROWS", 5000, minimum=0)
+# Days a written export file is offered to its requester before the beat deletes it.
+WORKSTYLE_EXPORT_KEEP_DAYS = env.number("WORKSTYLE_EXPORT_KEEP_DAYS", 7, minimum=1)
 WORKSTYLE_OUTBOX_MAX_ATTEMPTS = env.number("WORKSTYLE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 WORKSTYLE_PUBLIC_FORM_LIMIT = env.number("WORKSTYLE_PUBLIC_FORM_LIMIT", 10, minimum=1)
 WORKSTYLE_SITE_URL = env.url("WORKSTYLE_SITE_URL", {"http", "https"}, "http://localhost:8000")
@@ -428,6 +432,7 @@ CELERY_BEAT_SCHEDULE = {
     "erase-contacts": {"task": "complaints.tasks.erase_expired_contacts", "schedule": 3600.0},
     "close-answered": {"task": "complaints.tasks.close_answered", "schedule": 3600.0},
     "purge-tokens": {"task": "workstyle.tasks.api_tokens_purge", "schedule": 86400.0},
+    "purge-exports": {"task": "workstyle.tasks.exports_purge", "schedule": 3600.0},
     # Commitments not signed: reminders before and on the deadline, the head told after it.
     "commitment-reminders": {"task": "ethos.tasks.commitment_reminders", "schedule": 3600.0},
 }

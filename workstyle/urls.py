@@ -21,6 +21,7 @@ urlpatterns = [
     path("workbench/notifications/", views.notification_list, name="notifications"),
     path("workbench/notifications/read/", views.notification_read, name="notifications-read"),
     path("workbench/notifications/read-all/", views.notification_read_all, name="notifications-read-all"),
+    path("workbench/exports/", include("workstyle.export_urls")),
     path("me/", views.my_page, name="me"),
     path("org/", include("cadres.urls")),
     path("", include("complaints.urls")),

@@ -17,6 +17,7 @@ from supervision import services as cases
 from tests.factories.complaints import complaint_in_state
 from tests.factories.org import CadreFactory, UserFactory
 from tests.security.city_ethos import build_ethos
+from workstyle import export_services
 from workstyle.services import api_token_issue
 
 
@@ -119,6 +120,11 @@ def build_city(org: Any, discipline: Any) -> City:
         actor=discipline, title="先进典型「published」", body="事迹", cadre=org.other, now=now
     )
     cases.notice_publish(actor=users["leader"], notice=published, now=now)
+    # Exports, each its requester's alone: the discipline office's complaints, the head's and the
+    # organization department's rosters, written and ready.
+    for role, kind in (("discipline", "complaints"), ("head", "roster"), ("orgdept", "roster")):
+        export = export_services.export_request(actor=users[role], kind=kind, format="csv", filters={}, now=now)
+        export_services.export_write(export_id=export.pk, now=now)
     # Every user with an account holds an API token (the tokens' own addresses are in the matrix).
     for user in users.values():
         if user is not None:

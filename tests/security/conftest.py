@@ -8,7 +8,9 @@ from tests.security.city import City, build_city
 
 
 @pytest.fixture
-def city(org: Any, discipline_user: Any) -> City:
+def city(org: Any, discipline_user: Any, settings: Any, tmp_path: Any) -> City:
+    # The city's export files go to a folder of the test's own.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return build_city(org, discipline_user)
 
 

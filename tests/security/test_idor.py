@@ -26,6 +26,7 @@ from ethos.models import AppraisalRound, Commitment
 from meetings.models import Meeting, RectificationAttachment, RectificationItem
 from supervision.models import AccountabilityCase, Conversation, Notice
 from tests.security.city import City
+from workstyle.models import Export
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,9 @@ PAGE_MODELS: dict[str, type[models.Model]] = {
     "supervision:notice_action": Notice,
     "notices:detail": Notice,
     "public-notice-detail": Notice,
+    "exports:detail": Export,
+    "exports:progress": Export,
+    "exports:download": Export,
 }
 
 

@@ -8,3 +8,7 @@ class StatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "stats"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        # The statistics tables as an export kind.
+        from stats import exports  # noqa: F401

@@ -370,3 +370,23 @@ def test_a_kind_may_give_rows_that_are_no_queryset(org: Any, discipline_user: An
     assert answer.status_code == 201
     body = b"".join(api(discipline_user).get(answer.json()["download"]).streaming_content).decode("utf-8-sig")
     assert body.splitlines() == ["表,指标,数值", "合计,受理,3", "合计,满意率,66.7%"]
+
+
+def test_the_statistics_tables_export_as_the_page_shows_them(client: Any, org: Any, spread: Any) -> None:
+    rows = read_csv(page_export(client, org.head.user, "statistics", query="period=12m"))
+    assert rows[0][0] == "表"
+    titles = {row[0] for row in rows[1:]}
+    assert "总体情况" in titles
+    totals = {row[1]: row[2] for row in rows[1:] if row[0] == "总体情况"}
+    # The head sees his department's one complaint; the office's export would count three.
+    assert totals["收到"] == "1"
+
+
+def test_the_statistics_export_refuses_a_period_that_ends_before_it_starts(org: Any, discipline_user: Any) -> None:
+    answer = api(discipline_user).post(
+        "/api/v1/exports/",
+        {"kind": "statistics", "format": "csv", "filters": {"from": "2026-05-01", "to": "2026-04-01"}},
+        format="json",
+    )
+    assert answer.status_code == 400, answer.content
+    assert "filters.to" in answer.json()["errors"]

@@ -77,9 +77,8 @@ def demo_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     """The demo city in the worker's test database, served by a live server of the module's own,
     kept for every test of the module (the ``live_server`` fixture would empty the database after
     each test); emptied again at the end for the tests that come after."""
-    from pytest_django.live_server_helper import LiveServer
-
     from django.db import connection
+    from pytest_django.live_server_helper import LiveServer
 
     # The server's thread reaches the database while the tests run: open it for the whole module.
     with django_db_blocker.unblock():
@@ -198,9 +197,7 @@ def _check_accessibility(page: Page, walk: Walk) -> None:
 
 
 def _links(page: Page, walk: Walk) -> list[str]:
-    hrefs: list[str] = page.eval_on_selector_all(
-        "a[href]:not([download])", "links => links.map(link => link.href)"
-    )
+    hrefs: list[str] = page.eval_on_selector_all("a[href]:not([download])", "links => links.map(link => link.href)")
     found = []
     for href in hrefs:
         url, _fragment = urldefrag(href)
@@ -316,6 +313,7 @@ def test_every_page_is_accessible_and_clean(
             _walk(page, walk, ["/workbench/", "/me/"])
     finally:
         context.close()
-    print(f"\n{role} ({language}): {len(walk.pages)} pages in {time.monotonic() - started:.1f} s: {' '.join(walk.pages)}")
+    seconds = time.monotonic() - started
+    print(f"\n{role} ({language}): {len(walk.pages)} pages in {seconds:.1f} s: {' '.join(walk.pages)}")
     assert walk.pages, "no page walked"
     assert not walk.problems, f"{len(walk.problems)} problem(s):\n" + "\n".join(walk.problems)

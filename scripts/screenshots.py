@@ -37,6 +37,7 @@ def answered_complaint() -> tuple[str, str, int]:
     now = timezone.now()
     users = {user.username: user for user in get_user_model().objects.filter(username__in=["inspector", "head"])}
     cadre = Cadre.objects.select_related("department", "user").get(user__username="cadre")
+    assert cadre.department is not None, "the demo's cadre belongs to a department"
     complaint, key = services.complaint_submit(
         actor=None,
         channel=Complaint.Channel.WEB,
@@ -81,7 +82,7 @@ def wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
 
 
 def capture(base: str, code: str, key: str, staff_page: int) -> list[Path]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
 
     saved: list[Path] = []
     with sync_playwright() as playwright:
@@ -99,9 +100,9 @@ def capture(base: str, code: str, key: str, staff_page: int) -> list[Path]:
             )
             page = context.new_page()
 
-            def shot(name: str, _width: int = width, _page: object = page) -> None:
+            def shot(name: str, _width: int = width, _page: Page = page) -> None:
                 path = OUT / f"{name}-{_width}.png"
-                page.screenshot(path=str(path), full_page=True)
+                _page.screenshot(path=str(path), full_page=True)
                 saved.append(path)
 
             page.goto(f"{base}/")

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 
 def test_other_characters_keep_what_was_typed(live_server: Any, page: Page) -> None:
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
     page.goto(live_server.url + "/complaints/new/")
     page.locator("input[name=title]").fill("镇政府违规收取办证费")
     image = page.locator("img.captcha")

@@ -59,7 +59,8 @@ def test_the_characters_are_read_aloud(client: Client, flite: str) -> None:
     response = client.get(audio)
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    assert body[:4] == b"RIFF" and body[8:12] == b"WAVE"
+    assert body[:4] == b"RIFF"
+    assert body[8:12] == b"WAVE"
     assert len(body) > 10_000  # several spoken letters, not an empty file
 
 

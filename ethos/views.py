@@ -148,7 +148,12 @@ def year_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Commitments for %(year)s are asked for.") % {"year": year.year})
                 return redirect("ethos:year_list")
-    context = {"years": CommitmentYear.objects.visible_to(request.user), "form": form}
+    context = {
+        "years": CommitmentYear.objects.visible_to(request.user),
+        "form": form,
+        # A plain cadre follows nobody's commitments: no link to a completion page he may not open.
+        "shows_completion": selectors.commitment_cadres_for(request.user).exists(),
+    }
     return render(request, "ethos/year_list.html", context)
 
 

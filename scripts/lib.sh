@@ -88,3 +88,17 @@ ensure_js() {
     npm ci --omit=dev --no-audit --no-fund --loglevel=error
     touch "$stamp"
 }
+
+# ensure_captcha_audio: Debian's flite, the speech synthesiser that reads the public form's captcha
+# aloud (django-simple-captcha, CAPTCHA_FLITE_PATH). Installed with apt-get when missing (as root);
+# otherwise says what to install. Without it the captcha has no recording.
+ensure_captcha_audio() {
+    command -v flite >/dev/null 2>&1 && return 0
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "Installing the captcha's speech synthesiser: flite…"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq flite >/dev/null
+    else
+        echo "The captcha's recording needs Debian's flite: install it (apt-get install flite)." >&2
+    fi
+}

@@ -4,6 +4,7 @@ read here and nowhere else; a malformed value stops start-up with a message nami
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from datetime import timedelta
 from fractions import Fraction
@@ -355,6 +356,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No permalink inside each operation's toggle button (a link nested in a button cannot be
+    # reached by keyboard or screen reader as itself).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models name their choices Status / Kind: give each its own schema enum.
     "ENUM_NAME_OVERRIDES": {
@@ -438,6 +442,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 CAPTCHA_TEST_MODE = False
+# The captcha read aloud (an audio alternative to its picture) by Debian's flite speech synthesiser:
+# its path, found on the PATH by default; empty turns the recording off.
+CAPTCHA_FLITE_PATH = env.text("CAPTCHA_FLITE_PATH", shutil.which("flite") or "") or None
 CAPTCHA_IMAGE_SIZE = (120, 40)
 CAPTCHA_FONT_SIZE = 28
 

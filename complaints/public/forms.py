@@ -66,6 +66,9 @@ class PublicCaptchaInput(CaptchaTextInput):
     project's templates, which the form renderer does not search: render it with the site's engine."""
 
     template_name = "complaints/public/captcha_widget.html"
+    # Not a group under a legend: the field's label names the text box (``id_for_label`` points at it),
+    # the picture has its own description.
+    use_fieldset = False
 
     def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> SafeString:
         renderer = renderer or get_default_renderer()

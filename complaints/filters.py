@@ -67,7 +67,8 @@ class ComplaintFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         condition = complaint_overdue_q(timezone.now())
-        return queryset.filter(condition) if value else queryset.exclude(condition)
+        # Not overdue: no deadline runs (NULL), or it has not passed.
+        return queryset.filter(condition) if value else queryset.filter(~condition | Q(due_at__isnull=True))
 
     # Dates are local days (Asia/Shanghai): "submitted before 3 May" includes the whole of 3 May.
     def filter_submitted_after(self, queryset: QuerySet[Complaint], name: str, value: Any) -> QuerySet[Complaint]:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from complaints import codes
@@ -77,6 +77,19 @@ def new_public_id() -> str:
     nothing of the tracking code nor of how many complaints the office receives, and not a secret:
     anyone may list it with the complaint's category, status and dates."""
     return codes.new_public_id()
+
+
+def due_expression(deadlines: Mapping[str, str]) -> Case:
+    """``CASE WHEN status IN (…) THEN column … END`` over a mapping state → deadline column: the
+    deadline that runs now, NULL in any other state."""
+    columns: dict[str, list[str]] = {}
+    for state, column in deadlines.items():
+        columns.setdefault(column, []).append(str(state))
+    return Case(
+        *[When(status__in=states, then=F(column)) for column, states in columns.items()],
+        default=None,
+        output_field=models.DateTimeField(),
+    )
 
 
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
@@ -259,6 +272,17 @@ class Complaint(models.Model):
         related_name="duplicates",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The deadline that runs now (``DEADLINES``), stored: a column PostgreSQL computes from the
+    # status and the three deadlines on every write, whoever writes (a service, a bulk UPDATE, the
+    # sweep), so that it can never disagree with them; NULL when nobody owes an answer. Indexed, it
+    # makes "overdue" and "due soon" a range scan instead of a CASE over the whole table.
+    due_at = models.GeneratedField(
+        expression=due_expression(DEADLINES),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+        null=True,
+        verbose_name=_("deadline in force"),
+    )
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -269,8 +293,23 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["status", "escalation_level"], name="complaint_status_level"),
             models.Index(fields=["department", "status"], name="complaint_department_status"),
-            models.Index(fields=["reply_due_at"], name="complaint_reply_due"),
-            models.Index(fields=["accept_due_at"], name="complaint_accept_due"),
+            # The default order (newest first, ``Meta.ordering``) within each role's scope
+            # (``visible_to``): the whole office, a department, a handler, a responsible head; and
+            # within a status tab. A page is a walk down one of these, however long the table.
+            models.Index(F("submitted_at").desc(), F("id").desc(), name="complaint_recent"),
+            models.Index("department", F("submitted_at").desc(), F("id").desc(), name="complaint_department_recent"),
+            models.Index("handler", F("submitted_at").desc(), F("id").desc(), name="complaint_handler_recent"),
+            models.Index(
+                "responsible_head", F("submitted_at").desc(), F("id").desc(), name="complaint_responsible_recent"
+            ),
+            models.Index("status", F("submitted_at").desc(), F("id").desc(), name="complaint_status_recent"),
+            # Overdue and due soon, most urgent first, for the same scopes; open complaints only.
+            models.Index("due_at", "id", name="complaint_due", condition=Q(due_at__isnull=False)),
+            models.Index("department", "due_at", name="complaint_department_due", condition=Q(due_at__isnull=False)),
+            models.Index("handler", "due_at", name="complaint_handler_due", condition=Q(due_at__isnull=False)),
+            models.Index(
+                "responsible_head", "due_at", name="complaint_responsible_due", condition=Q(due_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

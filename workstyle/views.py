@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from workstyle import roles, services
 from workstyle.http import safe_next
 from workstyle.models import Notification
+from workstyle.paging import paginate
 
 log = logging.getLogger(__name__)
 ID = re.compile(r"[0-9]{1,18}")
@@ -62,7 +62,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     qs = Notification.objects.visible_to(request.user)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, size=30)
     return render(
         request, "workbench/notifications.html", {"page": page, "unread_only": bool(request.GET.get("unread"))}
     )

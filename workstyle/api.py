@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from workstyle import roles
 from workstyle.errors import DomainError
 from workstyle.paging import CURSOR_PARAM, PAGE_PARAM, read_page
+from workstyle.workflow import workflow_seen_by
 
 
 class IsStaffUser(permissions.BasePermission):
@@ -50,6 +51,9 @@ class Pagination(BasePagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
         self.request = request
         self.page = read_page(queryset, request.query_params, size=self.get_page_size(request))
+        # Every viewset's queryset starts from visible_to(user): the actions each row offers need
+        # not ask again, row by row.
+        workflow_seen_by(self.page.object_list, request.user)
         return self.page.object_list
 
     def _link(self, cursor: str | None, number: int | None) -> str | None:

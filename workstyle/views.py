@@ -24,6 +24,7 @@ from workstyle.models import Notification
 from workstyle.paging import paginate
 
 log = logging.getLogger(__name__)
+PAGE_SIZE = 30
 ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -62,7 +63,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     qs = Notification.objects.visible_to(request.user)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
-    page = paginate(request, qs, size=30)
+    page = paginate(request, qs, size=PAGE_SIZE)
     return render(
         request, "workbench/notifications.html", {"page": page, "unread_only": bool(request.GET.get("unread"))}
     )

@@ -147,7 +147,7 @@ def _grow(total: int) -> int:
             "SELECT coalesce(max(substr(tracking_code, 7)::int), 0) FROM "
             + table
             + " WHERE tracking_code LIKE 'BENCH-%%'"
-        )  # noqa: E501
+        )
         start = cursor.fetchone()[0] + 1
         end = start + (total - have) - 1
         for low in range(start, end + 1, CHUNK):
@@ -218,7 +218,7 @@ def run(args: argparse.Namespace) -> None:
     sizes = sorted(args.sizes)
     print(
         f"bench/lists.py — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
-    )  # noqa: E501
+    )
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     figures: dict[int, dict[tuple[str, str], tuple[float, int]]] = {}
     for size in sizes:

@@ -104,7 +104,7 @@ def test_each_list_costs_the_same_queries_at_any_page_size(city: None, username:
         for size in (SMALL, LARGE):
             monkeypatch.setattr(module, "PAGE_SIZE", size)
             client.get(url, secure=True)  # caches warm (the session, the translations)
-            status, count, sql = _queries(client, url)
+            status, count, _sql = _queries(client, url)
             counts.append((status, count))
         if counts[0] != counts[1]:
             differ.append((url, counts))

@@ -216,9 +216,8 @@ def run(args: argparse.Namespace) -> None:
 
     setup_test_environment()
     sizes = sorted(args.sizes)
-    print(
-        f"bench/lists.py — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
-    )
+    machine = f"{platform.node()}, {platform.machine()}, {os.cpu_count()} CPUs"
+    print(f"bench/lists.py — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine}")
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     figures: dict[int, dict[tuple[str, str], tuple[float, int]]] = {}
     for size in sizes:

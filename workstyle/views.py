@@ -47,9 +47,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    from workstyle.dashboard import dashboard_panels
+    from workstyle.dashboard import dashboard_agenda, dashboard_panels
 
-    return render(request, "workbench/dashboard.html", {"panels": dashboard_panels(request.user)})
+    now = timezone.now()
+    context = {
+        "panels": dashboard_panels(request.user),
+        "agenda": dashboard_agenda(request.user, now=now),
+        "soon_days": settings.WORKSTYLE_REMINDER_DAYS,
+        "now": now,
+    }
+    return render(request, "workbench/dashboard.html", context)
 
 
 @staff_required

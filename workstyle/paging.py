@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -133,8 +134,18 @@ def keyset_of(queryset: QuerySet[Any]) -> list[Key] | None:
     return keys
 
 
+class _Encoder(DjangoJSONEncoder):
+    """Datetimes and times to the microsecond (DjangoJSONEncoder stops at the millisecond, and a
+    cursor must name its row's exact value)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _encode(values: list[Any], *, backwards: bool) -> str:
-    raw = json.dumps({"v": values, "b": backwards}, cls=DjangoJSONEncoder, separators=(",", ":"))
+    raw = json.dumps({"v": values, "b": backwards}, cls=_Encoder, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -2,12 +2,13 @@
 """Latency of every list (pages and API) and of the workbench at 10,000 and at 1,000,000 complaints.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x python bench/lists.py            # 10k, then 1M
-    python bench/lists.py --database-url postgres://postgres@127.0.0.1:5432/ws_lists_bench --sizes 10000 100000
+    python bench/lists.py --database-url postgres://postgres@127.0.0.1:5432/ws_lists_bench --reuse
 
-Works on a database of its own (default: the server of $DATABASE_URL, database ``ws_lists_bench``;
-its name must contain "bench", as ``bench/escalation.py`` checks), which it DROPS and creates anew,
-and leaves filled for EXPLAIN afterwards. It
-builds the demo city (``manage.py seed_demo``), then grows the complaints to each size by copying
+Works on databases of its own, one per size (default: the server of $DATABASE_URL, databases
+``ws_lists_bench_10000`` and ``ws_lists_bench_1000000``; the name must contain "bench", as
+``bench/escalation.py`` checks), each DROPPED and created anew — unless ``--reuse`` finds it holding
+its size already — and left filled for EXPLAIN afterwards. In each it
+builds the demo city (``manage.py seed_demo``), then grows the complaints to the size by copying
 the demo's complaints row for row — same statuses, departments, handlers, deadlines and escalation
 levels, submitted over the 30 days before — with one ``INSERT … SELECT generate_series`` per
 100,000 rows, and ``VACUUM ANALYZE``. At each size it asks every list page and API list, and the
@@ -207,23 +208,69 @@ def _round(repeat: int) -> dict[tuple[str, str], tuple[float, int]]:
     return results
 
 
+def _at_size(url: str, size: int) -> str:
+    """The database of one size: ``<name>_<size>``."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"{parts.path}_{size}"))
+
+
+def _complaints_in(url: str) -> int | None:
+    """How many complaints the database at ``url`` holds; None when it is missing or not built."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    try:
+        conn = psycopg2.connect(
+            dbname=parts.path.lstrip("/"),
+            user=parts.username or "postgres",
+            password=parts.password or None,
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+        )
+    except psycopg2.OperationalError:
+        return None
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM complaints_complaint")
+            return int(cursor.fetchone()[0])
+    except psycopg2.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _switch(url: str) -> None:
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = urlsplit(url).path.lstrip("/")
+
+
 def run(args: argparse.Namespace) -> None:
-    url = _database_url(args)
-    _recreate(url)
-    _setup_django(url, migrate=True)
+    base = _database_url(args)
+    sizes = sorted(args.sizes)
+    urls = {size: _at_size(base, size) for size in sizes}
+    _ensure_database(urls[sizes[0]])
+    _setup_django(urls[sizes[0]], migrate=False)
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    sizes = sorted(args.sizes)
     machine = f"{platform.node()}, {platform.machine()}, {os.cpu_count()} CPUs"
     print(f"bench/lists.py — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine}")
-    call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     figures: dict[int, dict[tuple[str, str], tuple[float, int]]] = {}
     for size in sizes:
         began = time.perf_counter()
-        _grow(size)
-        print(f"{size:,} complaints built in {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+        if args.reuse and _complaints_in(urls[size]) == size:
+            _switch(urls[size])
+            print(f"{size:,} complaints: database {urls[size]} reused", file=sys.stderr, flush=True)
+        else:
+            _recreate(urls[size])
+            _switch(urls[size])
+            call_command("migrate", verbosity=0, interactive=False)
+            call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+            _grow(size)
+            print(f"{size:,} complaints built in {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
         figures[size] = _round(args.repeat)
     small, large = sizes[0], sizes[-1]
     print(f"\nmedian latency (ms) of {args.repeat} requests, Django test client in-process")
@@ -246,7 +293,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000], help="complaints per round")
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per list (default 15)")
-    parser.add_argument("--database-url", help=f"database to use (default: $DATABASE_URL's server, {DEFAULT_DB})")
+    parser.add_argument(
+        "--database-url",
+        help=f"databases to use, one per size: NAME_SIZE (default: $DATABASE_URL's server, {DEFAULT_DB})",
+    )
+    parser.add_argument("--reuse", action="store_true", help="use a size's database again when it holds that size")
     run(parser.parse_args(argv))
 
 

@@ -41,7 +41,8 @@ class Pagination(BasePagination):
     max_page_size = 200
 
     def get_page_size(self, request: Request) -> int:
-        default = int(settings.REST_FRAMEWORK.get("PAGE_SIZE") or 50)
+        configured: Any = settings.REST_FRAMEWORK.get("PAGE_SIZE")
+        default = int(configured or 50)
         try:
             size = int(request.query_params.get(self.page_size_query_param, default))
         except ValueError:

@@ -115,7 +115,7 @@ def keyset_of(queryset: QuerySet[Any]) -> list[Key] | None:
             path = item.lstrip("-+")
         elif isinstance(item, OrderBy) and isinstance(item.expression, F):
             descending = item.descending
-            path = item.expression.name
+            path = str(getattr(item.expression, "name", ""))
         else:
             return None
         if path in query.annotations:

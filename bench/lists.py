@@ -10,7 +10,8 @@ Works on databases of its own, one per size (default: the server of $DATABASE_UR
 its size already — and left filled for EXPLAIN afterwards. In each it
 builds the demo city (``manage.py seed_demo``), then grows the complaints to the size by copying
 the demo's complaints row for row — same statuses, departments, handlers, deadlines and escalation
-levels, submitted over the 30 days before — with one ``INSERT … SELECT generate_series`` per
+levels, submitted hour by hour over the 30 days before the newest, every copy's other dates moved
+with its submission — with one ``INSERT … SELECT generate_series`` per
 100,000 rows, and ``VACUUM ANALYZE``. At each size it asks every list page and API list, and the
 workbench, as the inspector (the discipline office: every complaint) and as a department head
 (his department's), through Django's test client in this process (no HTTP server, no network:
@@ -128,8 +129,10 @@ def _grow(total: int) -> int:
         elif f.name == "public_id":
             values.append("'b' || g::text")
         elif f.name in shifted:
-            # Spread over the 30 days before the demo's own dates, hour by hour.
-            values.append(f"t.\"{f.column}\" - (g %% 720) * interval '1 hour'")
+            # Every copy submitted in the 30 days before the newest demo complaint, hour by hour, all
+            # copies of all the demo's complaints interleaved as a city's are; its other dates move
+            # with it, so that its deadlines keep their distance from its submission.
+            values.append(f"t.\"{f.column}\" + (newest - (g %% 720) * interval '1 hour' - t.submitted_at)")
         else:
             values.append(f't."{f.column}"')
     with connection.cursor() as cursor:
@@ -155,7 +158,8 @@ def _grow(total: int) -> int:
             high = min(end, low + CHUNK - 1)
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
-                f"FROM generate_series(%s, %s) AS g JOIN bench_template t ON t.rn = g %% %s",
+                f"FROM generate_series(%s, %s) AS g JOIN bench_template t ON t.rn = g %% %s "
+                f"CROSS JOIN (SELECT max(submitted_at) AS newest FROM bench_template) AS latest",
                 [low, high, templates],
             )
             print(f"  … {high - start + 1 + have:,} complaints", file=sys.stderr, flush=True)

@@ -137,7 +137,7 @@ def _owed_scopes(user: Any) -> list[Q]:
     him."""
     scopes: list[Q] = []
     if roles.is_discipline(user):
-        scopes.append(Q(status__in=OFFICE_OWES))
+        scopes.extend(Q(status=status) for status in OFFICE_OWES)
     cadre = roles.cadre_of(user)
     if cadre is not None:
         routed = Q(status__in=[S.ACCEPTED, S.ASSIGNED])

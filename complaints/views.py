@@ -131,7 +131,9 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     by_status = complaint_status_counts(counted, cap=COUNT_CAP)
     counts = [(value, label, by_status[value]) for value, label in Complaint.Status.choices]
 
-    sort, ordering = _sorting(request.GET.get("sort", DEFAULT_SORT))
+    # The overdue, most overdue first unless a column is chosen: a walk down the deadline's index.
+    overdue = request.GET.get("overdue") in ("true", "True", "1", "on")
+    sort, ordering = _sorting(request.GET.get("sort", "due" if overdue else DEFAULT_SORT))
     rows = with_due(filtered.select_related("department__unit", "handler", "unit")).order_by(*ordering)
     page = paginate(request, rows, size=PAGE_SIZE)
     for complaint in page.object_list:

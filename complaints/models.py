@@ -108,9 +108,9 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         # The departments he heads as ids, not a join: each of the three conditions then has an
         # index of its own (department, responsible head, handler) that PostgreSQL can combine.
         departments = list(cadre.headed_departments.values_list("pk", flat=True))
-        return self.filter(
-            Q(department__in=departments) | Q(responsible_head=cadre) | Q(handler=cadre)
-        ).recused_from(cadre)
+        return self.filter(Q(department__in=departments) | Q(responsible_head=cadre) | Q(handler=cadre)).recused_from(
+            cadre
+        )
 
     def recused_from(self, cadre: Any) -> ComplaintQuerySet:
         """Without the complaints ``cadre`` has no part in: those naming him, and those the recusal

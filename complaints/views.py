@@ -137,7 +137,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     rows = with_due(filtered.select_related("department__unit", "handler", "unit")).order_by(*ordering)
     page = paginate(request, rows, size=PAGE_SIZE)
     for complaint in page.object_list:
-        complaint.is_overdue = bool(complaint.due and complaint.due < now)  # type: ignore[attr-defined]
+        complaint.is_overdue = bool(complaint.due and complaint.due < now)
 
     current_status = request.GET.get("status", "")
     may_bulk_accept = complaint_may_bulk_accept(request.user)

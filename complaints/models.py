@@ -315,6 +315,9 @@ class Complaint(models.Model):
             models.Index(
                 "responsible_head", "due_at", name="complaint_responsible_due", condition=Q(due_at__isnull=False)
             ),
+            # Sorting by a deadline column (``?ordering=reply_due_at``).
+            models.Index(fields=["reply_due_at"], name="complaint_reply_due"),
+            models.Index(fields=["accept_due_at"], name="complaint_accept_due"),
             # What the discipline office owes, by status, most overdue first (the workbench).
             models.Index("status", "due_at", name="complaint_status_due", condition=Q(due_at__isnull=False)),
         ]

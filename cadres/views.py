@@ -10,7 +10,6 @@ import filetype
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +32,7 @@ from cadres.transitions import DEBRIEFINGS, PERSONAL_REPORTS
 from workstyle import roles
 from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
+from workstyle.paging import paginate
 from workstyle.uploads import file_response
 from workstyle.views import staff_required
 from workstyle.workflow_pages import page_action
@@ -79,14 +79,14 @@ def department_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     queryset = Department.objects.visible_to(user).select_related("unit", "head").order_by("unit__code", "code")
     filterset = DepartmentFilter(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, size=PAGE_SIZE)
     counts = selectors.cadre_counts_by_department(user=user)
     for department in page:
         department.cadre_count = counts.get(department.pk, 0)
     return render(
         request,
         "cadres/department_list.html",
-        {"filter": filterset, "page": page, "total": page.paginator.count, "tab": "departments"},
+        {"filter": filterset, "page": page, "total": filterset.qs.count(), "tab": "departments"},
     )
 
 
@@ -95,7 +95,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     department = get_object_or_404(Department.objects.visible_to(user).select_related("unit", "head"), pk=pk)
     cadres = Cadre.objects.visible_to(user).filter(department=department).order_by("staff_number")
-    page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, cadres, size=PAGE_SIZE)
     context = {
         "department": department,
         "head_visible": department.head_id is not None
@@ -114,11 +114,11 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
         .order_by("unit__code", "staff_number")
     )
     filterset = CadreFilter(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, size=PAGE_SIZE)
     return render(
         request,
         "cadres/cadre_list.html",
-        {"filter": filterset, "page": page, "total": page.paginator.count, "tab": "cadres"},
+        {"filter": filterset, "page": page, "total": filterset.qs.count(), "tab": "cadres"},
     )
 
 
@@ -185,7 +185,7 @@ def debriefing_list(request: HttpRequest) -> HttpResponse:
         .select_related("cadre", "cadre__unit")
         .order_by("-year", "cadre__staff_number")
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, size=PAGE_SIZE)
     return render(request, "cadres/debriefing_list.html", {"page": page, "tab": "debriefings"})
 
 
@@ -301,11 +301,11 @@ def personal_report_list(request: HttpRequest) -> HttpResponse:
         .order_by("-year", "cadre__staff_number", "-version")
     )
     filterset = PersonalReportFilter(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, size=PAGE_SIZE)
     context = {
         "filter": filterset,
         "page": page,
-        "total": page.paginator.count,
+        "total": filterset.qs.count(),
         "may_start": _leading_cadre(request.user) is not None,
         "tab": "personal_reports",
     }

@@ -65,8 +65,15 @@ def _transition(
     )
 
 
+# The spellings of "true" that the overdue filter (a BooleanFilter) accepts.
+OVERDUE_TRUE = ("true", "True", "1")
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Complaints the caller may see, filtered"),
+    list=extend_schema(
+        summary="Complaints the caller may see, filtered",
+        description="Newest first; with `overdue=true` and no `ordering`, most overdue first.",
+    ),
     retrieve=extend_schema(summary="One complaint", responses={200: ComplaintDetailSerializer, 404: ErrorSerializer}),
 )
 class ComplaintViewSet(
@@ -93,6 +100,9 @@ class ComplaintViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
+        if request.query_params.get("overdue") in OVERDUE_TRUE and not request.query_params.get("ordering"):
+            # The overdue, most overdue first: a walk down the deadline's index, however many there are.
+            queryset = queryset.order_by("due_at", "id")
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
         data = ComplaintSerializer(rows, many=True, context=self._identity_context(rows)).data

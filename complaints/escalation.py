@@ -2,7 +2,8 @@
 runs now, level 1 (the responsible head) when it passes, level 2 (the discipline office, with one
 accountability case for procrastination) when it is still unanswered some days later.
 
-This module only declares the kind — its deadline (``Complaint.DEADLINES``), who is told at each
+This module only declares the kind — its deadline (``Complaint.due_at``, the stored deadline of
+``Complaint.DEADLINES``), who is told at each
 step, the texts and the case — and registers it; the sweep itself, with its locking, batching and
 crash safety, is the ladder's."""
 
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -194,7 +196,10 @@ COMPLAINT_LADDER = LadderKind(
     name="complaints",
     label=_("Complaints"),
     model=Complaint,
-    deadlines=Complaint.DEADLINES,
+    # The stored deadline in force (``Complaint.due_at``, from ``Complaint.DEADLINES``): each step is a
+    # range on its index instead of a CASE over every open complaint.
+    deadline=F("due_at"),
+    open=Q(due_at__isnull=False),
     fields=_FIELDS,
     reminder=LadderStep(notify=_remind_whom, notice="complaint_reminder"),
     level_1=LadderStep(notify=_escalate_whom, notice=_escalation_notice),

@@ -111,7 +111,8 @@ class ComplaintFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         condition = complaint_overdue_q(timezone.now())
-        return queryset.filter(condition) if value else queryset.exclude(condition)
+        # Not overdue: no deadline runs (NULL), or it has not passed.
+        return queryset.filter(condition) if value else queryset.filter(~condition | Q(due_at__isnull=True))
 
     # True: decided (answered) in time; False: counted and late, undecided (unanswered) past the limit
     # included.

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from complaints import codes
@@ -79,6 +79,19 @@ def new_public_id() -> str:
     return codes.new_public_id()
 
 
+def due_expression(deadlines: Mapping[str, str]) -> Case:
+    """``CASE WHEN status IN (…) THEN column … END`` over a mapping state → deadline column: the
+    deadline that runs now, NULL in any other state."""
+    columns: dict[str, list[str]] = {}
+    for state, column in deadlines.items():
+        columns.setdefault(column, []).append(str(state))
+    return Case(
+        *[When(status__in=states, then=F(column)) for column, states in columns.items()],
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def visible_to(self, user: Any) -> ComplaintQuerySet:
         """What a user may see. The discipline office sees every complaint; the organization
@@ -92,7 +105,12 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
             return self.recused_from(cadre) if cadre is not None else self
         if cadre is None:
             return self.none()
-        return self.filter(Q(department__head=cadre) | Q(responsible_head=cadre) | Q(handler=cadre)).recused_from(cadre)
+        # The departments he heads as ids, not a join: each of the three conditions then has an
+        # index of its own (department, responsible head, handler) that PostgreSQL can combine.
+        departments = list(cadre.headed_departments.values_list("pk", flat=True))
+        return self.filter(Q(department__in=departments) | Q(responsible_head=cadre) | Q(handler=cadre)).recused_from(
+            cadre
+        )
 
     def recused_from(self, cadre: Any) -> ComplaintQuerySet:
         """Without the complaints ``cadre`` has no part in: those naming him, and those the recusal
@@ -264,6 +282,17 @@ class Complaint(models.Model):
         related_name="duplicates",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The deadline that runs now (``DEADLINES``), stored: a column PostgreSQL computes from the
+    # status and the three deadlines on every write, whoever writes (a service, a bulk UPDATE, the
+    # sweep), so that it can never disagree with them; NULL when nobody owes an answer. Indexed, it
+    # makes "overdue" and "due soon" a range scan instead of a CASE over the whole table.
+    due_at = models.GeneratedField(
+        expression=due_expression(DEADLINES),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+        null=True,
+        verbose_name=_("deadline in force"),
+    )
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -274,8 +303,28 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["status", "escalation_level"], name="complaint_status_level"),
             models.Index(fields=["department", "status"], name="complaint_department_status"),
+            # The default order (newest first, ``Meta.ordering``) within each role's scope
+            # (``visible_to``): the whole office, a department, a handler, a responsible head; and
+            # within a status tab. A page is a walk down one of these, however long the table.
+            models.Index(F("submitted_at").desc(), F("id").desc(), name="complaint_recent"),
+            models.Index("department", F("submitted_at").desc(), F("id").desc(), name="complaint_department_recent"),
+            models.Index("handler", F("submitted_at").desc(), F("id").desc(), name="complaint_handler_recent"),
+            models.Index(
+                "responsible_head", F("submitted_at").desc(), F("id").desc(), name="complaint_responsible_recent"
+            ),
+            models.Index("status", F("submitted_at").desc(), F("id").desc(), name="complaint_status_recent"),
+            # Overdue and due soon, most urgent first, for the same scopes; open complaints only.
+            models.Index("due_at", "id", name="complaint_due", condition=Q(due_at__isnull=False)),
+            models.Index("department", "due_at", name="complaint_department_due", condition=Q(due_at__isnull=False)),
+            models.Index("handler", "due_at", name="complaint_handler_due", condition=Q(due_at__isnull=False)),
+            models.Index(
+                "responsible_head", "due_at", name="complaint_responsible_due", condition=Q(due_at__isnull=False)
+            ),
+            # Sorting by a deadline column (``?ordering=reply_due_at``).
             models.Index(fields=["reply_due_at"], name="complaint_reply_due"),
             models.Index(fields=["accept_due_at"], name="complaint_accept_due"),
+            # What the discipline office owes, by status, most overdue first (the workbench).
+            models.Index("status", "due_at", name="complaint_status_due", condition=Q(due_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

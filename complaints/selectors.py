@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, F, Q
+from django.db import connections
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from complaints import codes
@@ -93,27 +94,47 @@ def complaint_allowed_actions(*, user: Actor, complaint: Complaint) -> list[str]
     return COMPLAINTS.allowed_actions(user=user, obj=complaint)
 
 
-def complaint_due_expression() -> Case:
-    """``Complaint.current_due_at`` in SQL: the deadline that runs now (acceptance, reply or review
-    answer), NULL for a complaint nobody owes an answer. For annotations and sweeps."""
-    from complaints.models import Complaint
-    from workstyle.ladder import ladder_due_expression
-
-    return ladder_due_expression(Complaint.DEADLINES)
+def complaint_due_expression() -> F:
+    """``Complaint.current_due_at`` in SQL: the stored ``due_at`` (the deadline that runs now, NULL
+    for a complaint nobody owes an answer). For annotations and sweeps."""
+    return F("due_at")
 
 
 def complaint_overdue_q(now: dt.datetime) -> Q:
-    """Open complaints whose running deadline has passed (acceptance, reply or review answer)."""
-    from complaints.models import Complaint
-    from workstyle.ladder import ladder_overdue_q
+    """Open complaints whose running deadline has passed (acceptance, reply or review answer): a
+    range on the indexed ``due_at``."""
+    return Q(due_at__lt=now)
 
-    return ladder_overdue_q(Complaint.DEADLINES, now=now)
+
+def complaint_due_soon_q(now: dt.datetime, *, days: int) -> Q:
+    """Open complaints whose running deadline falls in the next ``days`` days."""
+    return Q(due_at__gte=now, due_at__lte=now + dt.timedelta(days=days))
 
 
 def complaint_list_overdue(now: dt.datetime, qs: ComplaintQuerySet | None = None) -> ComplaintQuerySet:
     """Open complaints past their running deadline, from ``qs`` (default: all)."""
     base = qs if qs is not None else Complaint.objects.all()
     return base.filter(complaint_overdue_q(now))
+
+
+def complaint_status_counts(qs: QuerySet[Complaint], *, cap: int) -> dict[str, int]:
+    """How many of ``qs`` are in each status, and in all (key ``""``), each counted up to ``cap + 1``
+    rows (a count above ``cap`` means "more than ``cap``"): one query made of bounded reads of an
+    index, so that the tabs above a queue cost the same at any size of the table."""
+    base = qs.order_by().values("pk")
+    keys = [*Complaint.Status.values, ""]
+    parts: list[str] = []
+    params: list[Any] = []
+    for key in keys:
+        part = base.filter(status=key) if key else base
+        sql, part_params = part[: cap + 1].query.sql_with_params()
+        # The ORM's own SQL of a bounded read, with its parameters kept apart: nothing is pasted in.
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS part)")  # noqa: S608
+        params.extend(part_params)
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(keys, row, strict=True))
 
 
 # --- the rates the office reports (docs/RULES.md, "Statistics") ---------------------------------

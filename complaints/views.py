@@ -14,8 +14,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,9 +31,9 @@ from complaints.models import Complaint, ExtensionRequest, IdentityAccess, Ident
 from complaints.permissions import complaint_may_bulk_accept, complaint_may_intake
 from complaints.selectors import (
     complaint_allowed_actions,
-    complaint_due_expression,
     complaint_identity_accesses,
     complaint_identity_log,
+    complaint_status_counts,
 )
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
@@ -42,15 +41,21 @@ from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
 from workstyle.http import safe_next
 from workstyle.links import related_links
+from workstyle.paging import paginate
 from workstyle.views import staff_required
 from workstyle.workflow import Transition
 
 PAGE_SIZE = 25
 
 
+# The status tabs count at most this many complaints each and show "1000+" beyond: a bounded read of
+# an index, never a count of the whole table.
+COUNT_CAP = 1000
+
+
 def with_due(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    """Annotate the deadline that runs now (``Complaint.current_due_at`` in SQL) as ``due``."""
-    return qs.annotate(due=complaint_due_expression())
+    """Annotate the deadline that runs now (the stored ``Complaint.due_at``) as ``due``."""
+    return qs.annotate(due=F("due_at"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -62,7 +67,7 @@ SORTS = {
     "submitted": "submitted_at",
     "category": "category",
     "status": "status",
-    "due": "due",
+    "due": "due_at",
     "level": "escalation_level",
 }
 DEFAULT_SORT = "-submitted"
@@ -116,21 +121,23 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     filtered = _quick_filters(filterset.qs, request.GET, request.user)
 
     # Counts per status over the filtered set, leaving out the status filter itself, so that each
-    # count says what choosing that status would show.
+    # count says what choosing that status would show; each stops at COUNT_CAP.
     without_status = request.GET.copy()
-    for key in ("status", "page", "sort"):
+    for key in ("status", "page", "cursor", "sort"):
         without_status.pop(key, None)
     counted = _quick_filters(
         ComplaintPageFilter(without_status or None, queryset=visible, request=request).qs, request.GET, request.user
     )
-    by_status = dict(counted.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    counts = [(value, label, by_status.get(value, 0)) for value, label in Complaint.Status.choices]
+    by_status = complaint_status_counts(counted, cap=COUNT_CAP)
+    counts = [(value, label, by_status[value]) for value, label in Complaint.Status.choices]
 
-    sort, ordering = _sorting(request.GET.get("sort", DEFAULT_SORT))
+    # The overdue, most overdue first unless a column is chosen: a walk down the deadline's index.
+    overdue = request.GET.get("overdue") in ("true", "True", "1", "on")
+    sort, ordering = _sorting(request.GET.get("sort", "due" if overdue else DEFAULT_SORT))
     rows = with_due(filtered.select_related("department__unit", "handler", "unit")).order_by(*ordering)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, size=PAGE_SIZE)
     for complaint in page.object_list:
-        complaint.is_overdue = bool(complaint.due and complaint.due < now)  # type: ignore[attr-defined]
+        complaint.is_overdue = bool(complaint.due and complaint.due < now)
 
     current_status = request.GET.get("status", "")
     may_bulk_accept = complaint_may_bulk_accept(request.user)
@@ -141,9 +148,9 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "filter_form": filterset.form,
             "page": page,
-            "total": page.paginator.count,
             "counts": counts,
-            "counts_total": sum(by_status.values()),
+            "counts_total": by_status[""],
+            "count_cap": COUNT_CAP,
             "current_status": current_status,
             "sort": sort,
             "sort_next": {key: (f"-{key}" if sort == key else key) for key in SORTS},

@@ -27,7 +27,12 @@ def unit_may_file(user: Actor, unit: Unit) -> bool:
         return False
     if unit.head_id == cadre.pk:
         return True
-    return UnitSecretary.objects.filter(unit_id=unit.pk, cadre=cadre).exists()
+    # Read once for the user at hand (one query, however many rows a page asks it for).
+    units = user.__dict__.get("_workstyle_secretary_of")
+    if units is None:
+        units = frozenset(UnitSecretary.objects.filter(cadre=cadre).values_list("unit_id", flat=True))
+        user.__dict__["_workstyle_secretary_of"] = units
+    return unit.pk in units
 
 
 def units_filed_by(user: Actor) -> list[Unit]:

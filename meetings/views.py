@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,6 +39,7 @@ from meetings.transitions import RECTIFICATIONS, REPORTS
 from workstyle.dashboard import register_panels
 from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
+from workstyle.paging import paginate
 from workstyle.uploads import file_response
 from workstyle.views import staff_required
 
@@ -75,11 +75,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     if reviewer and not data:
         data["status"] = RS.SUBMITTED  # the review queue first
     filterset = MeetingPageFilter(data, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, size=PAGE_SIZE)
     context = {
         "filter": filterset,
         "page": page,
-        "total": page.paginator.count,
         "may_file": bool(units_filed_by(request.user)),
         "reviewer": reviewer,
         "now": timezone.now(),
@@ -439,6 +438,6 @@ def item_list(request: HttpRequest) -> HttpResponse:
     filterset = RectificationFilter(request.GET or None, queryset=queryset, request=request)
     for name in ("unit", "meeting", "responsible"):
         filterset.filters.pop(name, None)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "total": page.paginator.count, "now": timezone.now()}
+    page = paginate(request, filterset.qs, size=PAGE_SIZE)
+    context = {"filter": filterset, "page": page, "now": timezone.now()}
     return render(request, "meetings/item_list.html", context)

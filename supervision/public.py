@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,6 +23,7 @@ from complaints.public.api import ClientThrottle
 from supervision.filters import PublicNoticeFilter
 from supervision.models import Notice
 from supervision.serializers import PublicNoticeSerializer
+from workstyle.paging import paginate
 
 PAGE_SIZE = 20
 FEED_ITEMS = 50
@@ -35,9 +35,7 @@ def notices_published() -> QuerySet[Notice]:
 
 def notice_list(request: HttpRequest) -> HttpResponse:
     filterset = PublicNoticeFilter(request.GET, queryset=notices_published())
-    page = Paginator(filterset.qs if filterset.is_valid() else notices_published().none(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, filterset.qs if filterset.is_valid() else notices_published().none(), size=PAGE_SIZE)
     years = notices_published().dates("published_on", "year", order="DESC")
     units = Unit.objects.filter(pk__in=notices_published().values("unit_id")).order_by("name")
     context = {

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from supervision.transitions import CASES, DENIED, NOTICES
 from workstyle.dashboard import register_panels
 from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
+from workstyle.paging import paginate
 from workstyle.views import staff_required
 from workstyle.workflow_pages import page_action
 
@@ -41,11 +41,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Accountability cases are for the discipline office and the organization department."))
     queryset = selectors.case_list_for(user=request.user).order_by("-opened_at", "-id")
     filterset = CasePageFilter(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, size=PAGE_SIZE)
     context = {
         "filter": filterset,
         "page": page,
-        "total": page.paginator.count,
         "may_manage": case_may_manage(request.user),
     }
     return render(request, "supervision/case_list.html", context)
@@ -171,7 +170,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Notices are drafted by the discipline office."))
     queryset = Notice.objects.visible_to(request.user).select_related("unit").order_by("-created_at", "-id")
     filterset = NoticeFilter(request.GET or None, queryset=queryset)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, size=PAGE_SIZE)
     context = {"filter": filterset, "page": page, "may_draft": notice_may_draft(request.user)}
     return render(request, "supervision/notices/list.html", context)
 

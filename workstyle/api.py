@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,13 +12,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from workstyle import roles
 from workstyle.errors import DomainError
+from workstyle.paging import CURSOR_PARAM, PAGE_PARAM, read_page
+from workstyle.workflow import workflow_seen_by
 
 
 class IsStaffUser(permissions.BasePermission):
@@ -27,9 +31,88 @@ class IsStaffUser(permissions.BasePermission):
         return roles.is_staff_user(request.user)
 
 
-class Pagination(PageNumberPagination):
+class Pagination(BasePagination):
+    """Every list of the API: ``{"next", "previous", "results"}``, never a count (counting a million
+    rows costs more than the page). ``next`` and ``previous`` are links carrying a ``cursor`` (the
+    position after the last row, ``workstyle.paging``) when the list's ordering is made of columns
+    that are never NULL, the default ordering of every list; otherwise, and for a ``page`` number
+    asked without a cursor, they carry page numbers. ``page_size`` up to 200."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        configured: Any = settings.REST_FRAMEWORK.get("PAGE_SIZE")
+        default = int(configured or 50)
+        try:
+            size = int(request.query_params.get(self.page_size_query_param, default))
+        except ValueError:
+            return default
+        return max(1, min(size, self.max_page_size))
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
+        self.request = request
+        self.page = read_page(queryset, request.query_params, size=self.get_page_size(request))
+        # Every viewset's queryset starts from visible_to(user): the actions each row offers need
+        # not ask again, row by row.
+        workflow_seen_by(self.page.object_list, request.user)
+        return self.page.object_list
+
+    def _link(self, cursor: str | None, number: int | None) -> str | None:
+        url = remove_query_param(self.request.build_absolute_uri(), PAGE_PARAM)
+        url = remove_query_param(url, CURSOR_PARAM)
+        if cursor is not None:
+            return replace_query_param(url, CURSOR_PARAM, cursor)
+        if number is not None:
+            return replace_query_param(url, PAGE_PARAM, number)
+        return None
+
+    def get_paginated_response(self, data: Any) -> Response:
+        page = self.page
+        return Response(
+            {
+                "next": self._link(page.next_cursor, page.extra.get("next_page")),
+                "previous": self._link(page.previous_cursor, page.extra.get("previous_page")),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {**link, "example": "https://example.org/api/v1/complaints/?cursor=eyJ2IjpbIjIwMjYt"},
+                "previous": link,
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "Where the page starts: the value of a `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": "A page number, for lists read without a cursor (slower far into a long list).",
+                "schema": {"type": "integer"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, at most {self.max_page_size}.",
+                "schema": {"type": "integer"},
+            },
+        ]
 
 
 def _messages(detail: Any, where: str = "") -> list[str]:

@@ -1,12 +1,41 @@
-"""The workbench dashboard: each app contributes panels for the user (counts and links)."""
+"""The workbench dashboard: each app contributes panels for the user (counts and links) and the
+items that need him now (his agenda: what is overdue, then what falls due soon, with links).
+
+Both are read at every visit of the workbench, so a provider reads a bounded number of rows: counts
+stop at ``COUNT_CAP`` (shown as "1000+") and agenda items come ordered by an indexed deadline,
+``AGENDA_SIZE`` at most of each kind."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from django.db.models import QuerySet
 
 PanelProvider = Callable[[Any], list[dict[str, Any]]]
 PROVIDERS: list[PanelProvider] = []
+
+# A count on the workbench stops here: "more than a thousand" says as much as the exact figure and
+# costs a bounded read instead of a count of the whole table.
+COUNT_CAP = 1000
+AGENDA_SIZE = 10
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One thing the user owes: what it is, its deadline, where to act on it."""
+
+    kind: str  # e.g. "Complaint"
+    title: str
+    due: datetime
+    url: str
+    note: str = ""  # e.g. the status, or what is owed
+
+
+AgendaProvider = Callable[[Any, datetime], tuple[list[AgendaItem], list[AgendaItem]]]
+AGENDA: list[AgendaProvider] = []
 
 
 def register_panels(provider: PanelProvider) -> PanelProvider:
@@ -14,8 +43,37 @@ def register_panels(provider: PanelProvider) -> PanelProvider:
     return provider
 
 
+def register_agenda(provider: AgendaProvider) -> AgendaProvider:
+    """A provider gives, for a user and a moment, his overdue items and his items due soon, each
+    ordered by deadline and at most ``AGENDA_SIZE`` long."""
+    AGENDA.append(provider)
+    return provider
+
+
+def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> int:
+    """How many rows ``qs`` has, up to ``cap + 1`` (more than ``cap``: shown as "cap+")."""
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
 def dashboard_panels(user: Any) -> list[dict[str, Any]]:
     panels: list[dict[str, Any]] = []
     for provider in PROVIDERS:
         panels.extend(provider(user))
+    for panel in panels:
+        count = panel.get("count")
+        if isinstance(count, int) and count > COUNT_CAP:
+            panel["count"] = f"{COUNT_CAP}+"
     return panels
+
+
+def dashboard_agenda(user: Any, *, now: datetime) -> dict[str, list[AgendaItem]]:
+    """The user's overdue items (most overdue first), then his items due soon (soonest first)."""
+    overdue: list[AgendaItem] = []
+    soon: list[AgendaItem] = []
+    for provider in AGENDA:
+        late, coming = provider(user, now)
+        overdue.extend(late)
+        soon.extend(coming)
+    overdue.sort(key=lambda item: item.due)
+    soon.sort(key=lambda item: item.due)
+    return {"overdue": overdue[:AGENDA_SIZE], "soon": soon[:AGENDA_SIZE]}

@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,8 +25,10 @@ from workstyle.home import home_sections
 from workstyle.http import safe_next
 from workstyle.models import Notification
 from workstyle.notifications import kind_label
+from workstyle.paging import paginate
 
 log = logging.getLogger(__name__)
+PAGE_SIZE = 30
 ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -60,9 +61,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    from workstyle.dashboard import dashboard_panels
+    from workstyle.dashboard import dashboard_agenda, dashboard_panels
 
-    return render(request, "workbench/dashboard.html", {"panels": dashboard_panels(request.user)})
+    now = timezone.now()
+    context = {
+        "panels": dashboard_panels(request.user),
+        "agenda": dashboard_agenda(request.user, now=now),
+        "soon_days": settings.WORKSTYLE_REMINDER_DAYS,
+        "now": now,
+    }
+    return render(request, "workbench/dashboard.html", context)
 
 
 @staff_required
@@ -76,7 +84,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     qs = Notification.objects.visible_to(request.user)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, size=PAGE_SIZE)
     unread = Notification.objects.visible_to(request.user).filter(read_at__isnull=True).count()
     return render(
         request,

@@ -192,6 +192,22 @@ class Step:
         )
 
 
+# Set on a row read from ``visible_to(user)`` by a list (``workflow_seen_by``): the row's own proof
+# that ``user`` sees it, so that the actions offered on each row of a page cost no query each.
+SEEN_BY = "_workflow_seen_by"
+
+
+def workflow_seen_by(objs: Iterable[Any], user: Any) -> None:
+    """Mark rows that were read through ``visible_to(user)`` (the API's pages: every viewset's
+    queryset starts there) as seen by ``user``. Services still lock and check the row."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return
+    for obj in objs:
+        if hasattr(obj, "__dict__"):
+            obj.__dict__[SEEN_BY] = pk
+
+
 @dataclass
 class Workflow:
     """The transition table of one model, and the helpers that read it."""
@@ -262,6 +278,8 @@ class Workflow:
 
     def _is_visible(self, actor: Any, obj: Any) -> bool:
         if actor is None or self.visible is None:
+            return True
+        if obj.__dict__.get(SEEN_BY) is not None and obj.__dict__[SEEN_BY] == getattr(actor, "pk", None):
             return True
         return self.visible(actor).filter(pk=obj.pk).exists()
 

@@ -75,7 +75,7 @@ def test_list_shows_what_each_user_may_see(org: Any, discipline_user: Any, orgde
 
     def ids(user: Any) -> set[int]:
         body = api(user).get("/api/v1/complaints/").json()
-        assert set(body) >= {"count", "results"}
+        assert set(body) == {"next", "previous", "results"}  # no count: it would cost a full scan
         return {row["id"] for row in body["results"]}
 
     assert ids(discipline_user) == {office.pk, records.pk, submitted.pk}
@@ -89,10 +89,19 @@ def test_list_shows_what_each_user_may_see(org: Any, discipline_user: Any, orgde
 def test_list_paginates(org: Any, discipline_user: Any) -> None:
     for _ in range(3):
         make(org, discipline_user, "submitted")
-    body = api(discipline_user).get("/api/v1/complaints/", {"page_size": 2}).json()
-    assert body["count"] == 3
+    client = api(discipline_user)
+    body = client.get("/api/v1/complaints/", {"page_size": 2}).json()
+    assert "count" not in body
     assert len(body["results"]) == 2
     assert body["next"]
+    assert "cursor=" in body["next"]
+    assert body["previous"] is None
+    rest = client.get(body["next"]).json()
+    assert len(rest["results"]) == 1
+    assert rest["next"] is None
+    assert rest["previous"]
+    back = client.get(rest["previous"]).json()
+    assert [row["id"] for row in back["results"]] == [row["id"] for row in body["results"]]
 
 
 def test_filters(org: Any, discipline_user: Any) -> None:
@@ -197,8 +206,8 @@ def test_the_lifecycle_through_the_api(org: Any, discipline_user: Any) -> None:
     assert response.json()["status"] == "closed"
 
     page = inspector.get(url(complaint, "events")).json()
-    assert page["count"] == 10
     events = page["results"]
+    assert len(events) == 10
     assert [e["verb"] for e in events] == [
         "submit",
         "accept",
@@ -327,7 +336,7 @@ def test_the_list_costs_the_same_queries_for_more_complaints(
         make(org, discipline_user, "assigned", department=department, handler=CadreFactory(department=department))
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get("/api/v1/complaints/").json()
-    assert body["count"] == 5
+    assert len(body["results"]) == 5
 
 
 def test_category_policies(org: Any, discipline_user: Any) -> None:

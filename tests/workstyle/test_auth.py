@@ -35,7 +35,7 @@ def test_token_for_good_credentials_authenticates_api_calls(api):
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api.get("/api/v1/notifications/")
     assert response.status_code == 200
-    assert response.json()["count"] == 0
+    assert response.json()["results"] == []
 
 
 def test_token_for_bad_credentials_is_a_401_json_error(api):

@@ -361,8 +361,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"  seeded in {figures['seed_s']:.1f} s", flush=True)
         context = {"officer": officer}
     figures["units"], figures["departments"] = args.units, args.departments
-    print("building the statistics' summary …", flush=True)
-    build_summary(figures, args.touched)
+    if not args.summary_kept:
+        print("building the statistics' summary …", flush=True)
+        build_summary(figures, args.touched)
     chosen = list(PARTS) if args.part == "all" else [args.part]
     for name in chosen:
         PARTS[name](context, figures, args.runs)
@@ -422,6 +423,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--touched", type=int, default=500, help="complaints of the last month changed before the timed refresh"
+    )
+    parser.add_argument(
+        "--summary-kept", action="store_true", help="with --reuse: measure the summary a run left, unbuilt"
     )
     parser.add_argument("--no-migrate", action="store_true", help="the database is migrated already")
     parser.add_argument("--keep", action="store_true", help="leave the rows in the database afterwards")

@@ -3,7 +3,7 @@ figures are a sum of a few tens of thousands of rows rather than a pass over eve
 
 Rows come in three grains (``grain``), each holding what one pass of the live computation groups
 by (``stats.selectors``): ``kind`` — day × category × channel (totals, categories, channels,
-trend), ``place`` — day × unit × department (units, departments), and ``reply`` — the day with
+trend), ``unit`` — day × unit, ``department`` — day × department, and ``reply`` — the day with
 a histogram of reply times in whole days (median and 90th percentile). Every row is
 written by ``stats.services`` only and counts the complaints *received* that local day; the counts
 that depend on time passing (acceptance and reply "counted") are as of ``StatsRefresh.refreshed_at``.
@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintDailyFigure(models.Model):
     class Grain(models.TextChoices):
         KIND = "kind", _("by category and channel")
-        PLACE = "place", _("by unit and department")
+        UNIT = "unit", _("by unit")
+        DEPARTMENT = "department", _("by department")
         REPLY = "reply", _("reply times")
 
-    grain = models.CharField(_("grain"), max_length=8, choices=Grain.choices)
+    grain = models.CharField(_("grain"), max_length=12, choices=Grain.choices)
     day = models.DateField(_("day received"))
     category = models.CharField(_("category"), max_length=32, blank=True)
     channel = models.CharField(_("channel"), max_length=16, blank=True)

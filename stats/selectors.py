@@ -665,10 +665,10 @@ def statistics_for(*, user: Any, filters: StatsFilters, now: dt.datetime, rank_b
     appraisals."""
     as_of = summary_serves(user=user, filters=filters)
     if as_of is not None:
-        kind_rows, place_rows, reply, escalated = _from_summary(user=user, filters=filters, now=now)
+        kind_rows, unit_rows, department_rows, reply, escalated = _from_summary(user=user, filters=filters, now=now)
     else:
         kind_rows = _by_kind(user=user, filters=filters, now=now)
-        place_rows = _by_place(user=user, filters=filters, now=now)
+        unit_rows = department_rows = _by_place(user=user, filters=filters, now=now)
         reply = complaint_reply_days(user=user, filters=filters)
         escalated = complaint_escalations(user=user, filters=filters)
     totals = _totals(kind_rows)
@@ -681,8 +681,8 @@ def statistics_for(*, user: Any, filters: StatsFilters, now: dt.datetime, rank_b
         escalated=escalated,
         by_category=_categories(kind_rows),
         by_channel=_channels(kind_rows),
-        by_unit=_units(place_rows),
-        by_department=_departments(place_rows, rank_by),
+        by_unit=_units(unit_rows),
+        by_department=_departments(department_rows, rank_by),
         trend=_trend(kind_rows, filters),
         cases=case_figures(user=user, filters=filters) if may_read_cases else None,
         meetings=meeting_report_figures(user=user, filters=filters, now=now),
@@ -694,7 +694,7 @@ def statistics_for(*, user: Any, filters: StatsFilters, now: dt.datetime, rank_b
 
 # --- the same figures from the summary ----------------------------------------------------------
 # ``stats.models.ComplaintDailyFigure`` holds the counts above per day of receipt (``stats.services``
-# keeps it up to date) in two grains: day × category × channel and day × unit × department. It
+# keeps it up to date) in grains: day × category × channel, day × unit and day × department. It
 # answers for whoever sees every complaint, over any period. A scope it cannot express falls back
 # to the live queries: a cadre who sees only some complaints (a department head's department, plus
 # those he answers for or handles), a cadre recused from some, and a unit, department or category
@@ -744,7 +744,7 @@ def _overdue(rows: list[dict[str, Any]], live: list[dict[str, Any]], keys: tuple
 
 def _from_summary(
     *, user: Any, filters: StatsFilters, now: dt.datetime
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, float | None], dict[str, int]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, float | None], dict[str, int]]:
     from stats.models import ComplaintDailyFigure
 
     G = ComplaintDailyFigure.Grain
@@ -763,7 +763,8 @@ def _from_summary(
     for row in kind:
         if isinstance(row["period"], dt.datetime):
             row["period"] = row["period"].date()
-    place = _rows(_summary(filters, G.PLACE).values("unit_id", "department_id").annotate(**_summed()))
+    units = _rows(_summary(filters, G.UNIT).values("unit_id").annotate(**_summed()))
+    departments = _rows(_summary(filters, G.DEPARTMENT).values("department_id").annotate(**_summed()))
     # "Overdue" is about now: counted live over the open complaints of the cohort.
     overdue = complaint_cohort(user=user, filters=filters).filter(complaint_overdue_q(now))
     overdue_kind = _rows(
@@ -778,6 +779,11 @@ def _from_summary(
         elif isinstance(value, dt.datetime):
             row["period"] = value.date()
     overdue_place = _rows(overdue.values("unit_id", "department_id").annotate(overdue=Count("pk")))
+    overdue_units: dict[Any, int] = {}
+    overdue_departments: dict[Any, int] = {}
+    for row in overdue_place:
+        overdue_units[row["unit_id"]] = overdue_units.get(row["unit_id"], 0) + row["overdue"]
+        overdue_departments[row["department_id"]] = overdue_departments.get(row["department_id"], 0) + row["overdue"]
     histogram: list[int] = []
     for counts in _summary(filters, G.REPLY).values_list("reply_days", flat=True):
         if len(histogram) < len(counts):
@@ -787,7 +793,12 @@ def _from_summary(
     median, p90 = (_histogram_percentile(histogram, fraction) for fraction in (0.5, 0.9))
     return (
         _overdue(kind, overdue_kind, ("category", "channel", "period")),
-        _overdue(place, overdue_place, ("unit_id", "department_id")),
+        _overdue(units, [{"unit_id": k, "overdue": v} for k, v in overdue_units.items()], ("unit_id",)),
+        _overdue(
+            departments,
+            [{"department_id": k, "overdue": v} for k, v in overdue_departments.items()],
+            ("department_id",),
+        ),
         {"median_reply_days": median, "p90_reply_days": p90},
         escalated,
     )

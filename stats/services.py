@@ -92,8 +92,11 @@ def _recompute(days: list[dt.date], now: dt.datetime) -> int:
     rows: list[ComplaintDailyFigure] = []
     for row in qs.values("day", "category", "channel").annotate(**counts):
         rows.append(ComplaintDailyFigure(grain=G.KIND, **row))
-    for place in qs.values("day", "unit_id", "department_id").annotate(**counts):
-        rows.append(ComplaintDailyFigure(grain=G.PLACE, **place))
+    # Units and departments apart: a complaint's unit complained about need not be its department's.
+    for place in qs.values("day", "unit_id").annotate(**counts):
+        rows.append(ComplaintDailyFigure(grain=G.UNIT, **place))
+    for held in qs.values("day", "department_id").annotate(**counts):
+        rows.append(ComplaintDailyFigure(grain=G.DEPARTMENT, **held))
     histograms: dict[dt.date, list[int]] = {}
     for day, days_taken, n in _reply_buckets(qs):
         counts_by_day = histograms.setdefault(day, [])

@@ -767,23 +767,29 @@ def _from_summary(
     departments = _rows(_summary(filters, G.DEPARTMENT).values("department_id").annotate(**_summed()))
     # "Overdue" is about now: counted live over the open complaints of the cohort.
     overdue = complaint_cohort(user=user, filters=filters).filter(complaint_overdue_q(now))
-    overdue_kind = _rows(
+    # One grouped read of the overdue complaints (few: open and past their deadline), split here.
+    overdue_rows = _rows(
         overdue.annotate(period=_period_expression(filters, starts))
-        .values("category", "channel", "period")
+        .values("category", "channel", "period", "unit_id", "department_id")
         .annotate(overdue=Count("pk"))
     )
-    for row in overdue_kind:
-        value = row["period"]
-        if isinstance(value, int):
-            row["period"] = starts[max(0, min(value, len(starts)) - 1)]
-        elif isinstance(value, dt.datetime):
-            row["period"] = value.date()
-    overdue_place = _rows(overdue.values("unit_id", "department_id").annotate(overdue=Count("pk")))
+    kinds: dict[tuple[Any, ...], int] = {}
     overdue_units: dict[Any, int] = {}
     overdue_departments: dict[Any, int] = {}
-    for row in overdue_place:
+    for row in overdue_rows:
+        value = row["period"]
+        if isinstance(value, int):
+            value = starts[max(0, min(value, len(starts)) - 1)]
+        elif isinstance(value, dt.datetime):
+            value = value.date()
+        key = (row["category"], row["channel"], value)
+        kinds[key] = kinds.get(key, 0) + row["overdue"]
         overdue_units[row["unit_id"]] = overdue_units.get(row["unit_id"], 0) + row["overdue"]
         overdue_departments[row["department_id"]] = overdue_departments.get(row["department_id"], 0) + row["overdue"]
+    overdue_kind = [
+        {"category": category, "channel": channel, "period": period, "overdue": count}
+        for (category, channel, period), count in kinds.items()
+    ]
     histogram: list[int] = []
     for counts in _summary(filters, G.REPLY).values_list("reply_days", flat=True):
         if len(histogram) < len(counts):

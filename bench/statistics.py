@@ -11,9 +11,12 @@ answered in time, some extended, rejected, merged, still open or overdue, a shar
 escalated (their timeline entries) — in a few INSERT … SELECT statements, then measures, for a
 discipline officer, a year city-wide:
 
+0. the statistics' summary (``stats.services``): a full rebuild, then a refresh after timeline
+   entries on ``--touched`` complaints of the last month, then one with nothing new;
 1. ``GET /api/v1/statistics/`` and 2. ``GET /workbench/statistics/``: the median of ``--runs``
    runs each (wall clock, in process through Django's test client), against the goal of 1 s;
-3. each figure's query alone (one run), to show where the time goes.
+   both read the summary;
+3. each figure's live query alone (one run): what the summary spares them.
 
 ``--part exports`` is the place of the export measurement (bench/exports.py adds it); ``--part
 all`` runs every part on the same rows. Not part of the test suite.
@@ -236,6 +239,44 @@ def _median_time(call: Callable[[], Any], runs: int) -> tuple[float, list[float]
     return _median(times), times
 
 
+# A refresh's worth of work: timeline entries on this many complaints received in the last month
+# (where a day's changes fall: decisions, replies, ratings), as if written since the last refresh.
+_ACTIVITY = """
+INSERT INTO complaints_complaintevent (at, actor_id, verb, from_state, to_state, note, data, complaint_id)
+SELECT %(now)s, NULL::integer, 'follow_up', c.status, c.status, '', '{}'::jsonb, c.id
+  FROM complaints_complaint c
+ WHERE c.submitted_at >= %(now)s - interval '30 days'
+ ORDER BY random()
+ LIMIT %(count)s
+"""
+
+
+def build_summary(figures: dict[str, Any], touched: int) -> None:
+    """Time a full rebuild of the summary, then an incremental refresh after timeline entries on
+    ``touched`` complaints of the last month."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from stats.services import stats_rebuild, stats_refresh
+
+    started = time.perf_counter()
+    done = stats_rebuild(now=timezone.now())
+    figures["rebuild_s"] = time.perf_counter() - started
+    figures["rebuild"] = done
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE stats_complaintdailyfigure")
+        cursor.execute(_ACTIVITY, {"now": timezone.now(), "count": touched})
+    started = time.perf_counter()
+    figures["refresh"] = stats_refresh(now=timezone.now())
+    figures["refresh_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    stats_refresh(now=timezone.now())  # reads the same entries once more (the overlap)
+    figures["refresh_again_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    figures["refresh_idle"] = stats_refresh(now=timezone.now())
+    figures["refresh_idle_s"] = time.perf_counter() - started
+
+
 def measure_statistics(context: dict[str, Any], figures: dict[str, Any], runs: int) -> None:
     from django.test import Client
     from django.utils import timezone
@@ -301,7 +342,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    figures: dict[str, Any] = {"n": args.n, "runs": args.runs}
+    figures: dict[str, Any] = {"n": args.n, "runs": args.runs, "touched": args.touched}
     if args.reuse:
         from django.contrib.auth import get_user_model
 
@@ -320,6 +361,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"  seeded in {figures['seed_s']:.1f} s", flush=True)
         context = {"officer": officer}
     figures["units"], figures["departments"] = args.units, args.departments
+    if not args.summary_kept:
+        print("building the statistics' summary …", flush=True)
+        build_summary(figures, args.touched)
     chosen = list(PARTS) if args.part == "all" else [args.part]
     for name in chosen:
         PARTS[name](context, figures, args.runs)
@@ -332,6 +376,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def report(f: dict[str, Any]) -> None:
     print()
     print(f"statistics, a year city-wide, a discipline officer: {f['n']:,} complaints")
+    if "rebuild_s" in f:
+        print(
+            f"  summary: full rebuild {f['rebuild_s']:.1f} s ({f['rebuild']['days']} days, "
+            f"{f['rebuild']['rows']:,} rows); refresh after entries on {f['touched']} complaints of the last month "
+            f"{f['refresh_s']:.2f} s ({f['refresh']['days']} days recomputed); the next one (same "
+            f"entries read again) {f['refresh_again_s']:.2f} s; one with nothing new "
+            f"{f['refresh_idle_s']:.3f} s ({f['refresh_idle']['days']} days)"
+        )
     if "api_s" in f:
         for key, label in (("api_s", "GET /api/v1/statistics/"), ("page_s", "GET /workbench/statistics/")):
             runs = ", ".join(f"{value:.2f}" for value in f[key.replace("_s", "_runs")])
@@ -340,7 +392,7 @@ def report(f: dict[str, Any]) -> None:
                 f"  {label:28}: median {f[key]:.3f} s of {len(f[key.replace('_s', '_runs')])} runs ({runs}); "
                 f"goal ≤ {GOAL_S:.0f} s: {verdict}"
             )
-        print("  each figure's query alone (one run):")
+        print("  each figure's live query alone (one run; what the summary replaces):")
         for name, seconds in f["parts"].items():
             print(f"    {name:18}: {seconds:.3f} s")
         body = f.get("body") or {}
@@ -368,6 +420,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--part", choices=[*PARTS, "all"], default="statistics", help="what to measure")
     parser.add_argument(
         "--database-url", help=f"database to use and EMPTY (default: $DATABASE_URL's server, {DEFAULT_DB})"
+    )
+    parser.add_argument(
+        "--touched", type=int, default=500, help="complaints of the last month changed before the timed refresh"
+    )
+    parser.add_argument(
+        "--summary-kept", action="store_true", help="with --reuse: measure the summary a run left, unbuilt"
     )
     parser.add_argument("--no-migrate", action="store_true", help="the database is migrated already")
     parser.add_argument("--keep", action="store_true", help="leave the rows in the database afterwards")

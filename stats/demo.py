@@ -20,6 +20,7 @@ from django.db import transaction
 from cadres.models import Department, Unit
 from complaints import services
 from complaints.models import Category, Complaint
+from stats.services import stats_refresh
 
 OFFICER = "inspector"
 SIZE = 96
@@ -153,6 +154,8 @@ def seed(*, now: datetime, stdout: Writer | None = None) -> dict[str, int]:
             with transaction.atomic():
                 _create(plan, now=now, units=units, departments=departments)
             created += 1
+    # The page reads the summary: bring it up to date with everything the demo wrote.
+    stats_refresh(now=now)
     if stdout is not None:
         stdout.write(
             f"Statistics history: {created} complaints of the past year created, {len(existing)} already there.\n"

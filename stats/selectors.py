@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -136,6 +136,16 @@ def _counts(now: dt.datetime) -> dict[str, Any]:
 
 
 COUNT_KEYS = tuple(_counts(dt.datetime(2000, 1, 1, tzinfo=LOCAL_TZ)))
+# The counts the summary stores (``stats.models.ComplaintDailyFigure``): all but "overdue", which
+# is about now and stays a live count.
+STORED_KEYS = tuple(key for key in COUNT_KEYS if key != "overdue")
+
+
+def stored_counts(now: dt.datetime) -> dict[str, Any]:
+    """The conditional counts the summary stores for a day, as of ``now``."""
+    counts = _counts(now)
+    del counts["overdue"]
+    return counts
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -576,6 +586,8 @@ class Statistics:
     meetings: list[dict[str, Any]] = field(default_factory=list)
     commitments: list[dict[str, Any]] = field(default_factory=list)
     appraisals: list[dict[str, Any]] = field(default_factory=list)
+    # When the summary the complaint figures were read from was refreshed; None when live.
+    as_of: dt.datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The API's answer (``stats.serializers.StatisticsSerializer`` documents it)."""
@@ -646,29 +658,181 @@ def _row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def statistics_for(*, user: Any, filters: StatsFilters, now: dt.datetime, rank_by: str = "reply") -> Statistics:
-    """Every figure of the statistics page and API for ``user``: two passes over the complaints for
-    the counts and rates, one sort for the reply times, one read of the escalations, and one query
-    each for cases, meetings, commitments and appraisals."""
-    kind_rows = _by_kind(user=user, filters=filters, now=now)
-    place_rows = _by_place(user=user, filters=filters, now=now)
+    """Every figure of the statistics page and API for ``user``: from the summary when it can
+    answer for him (``summary_serves``) — a sum of its rows, with "overdue" counted live — else
+    live: two passes over the complaints for the counts and rates, one sort for the reply times,
+    one read of the escalations. Then one query each for cases, meetings, commitments and
+    appraisals."""
+    as_of = summary_serves(user=user, filters=filters)
+    if as_of is not None:
+        kind_rows, unit_rows, department_rows, reply, escalated = _from_summary(user=user, filters=filters, now=now)
+    else:
+        kind_rows = _by_kind(user=user, filters=filters, now=now)
+        unit_rows = department_rows = _by_place(user=user, filters=filters, now=now)
+        reply = complaint_reply_days(user=user, filters=filters)
+        escalated = complaint_escalations(user=user, filters=filters)
     totals = _totals(kind_rows)
-    totals.update(complaint_reply_days(user=user, filters=filters))
+    totals.update(reply)
     may_read_cases = roles.sees_whole_organisation(user)
     return Statistics(
         filters=filters,
         now=now,
         totals=totals,
-        escalated=complaint_escalations(user=user, filters=filters),
+        escalated=escalated,
         by_category=_categories(kind_rows),
         by_channel=_channels(kind_rows),
-        by_unit=_units(place_rows),
-        by_department=_departments(place_rows, rank_by),
+        by_unit=_units(unit_rows),
+        by_department=_departments(department_rows, rank_by),
         trend=_trend(kind_rows, filters),
         cases=case_figures(user=user, filters=filters) if may_read_cases else None,
         meetings=meeting_report_figures(user=user, filters=filters, now=now),
         commitments=commitment_figures(user=user, filters=filters),
         appraisals=appraisal_figures(user=user, filters=filters),
+        as_of=as_of,
     )
+
+
+# --- the same figures from the summary ----------------------------------------------------------
+# ``stats.models.ComplaintDailyFigure`` holds the counts above per day of receipt (``stats.services``
+# keeps it up to date) in grains: day × category × channel, day × unit and day × department. It
+# answers for whoever sees every complaint, over any period. A scope it cannot express falls back
+# to the live queries: a cadre who sees only some complaints (a department head's department, plus
+# those he answers for or handles), a cadre recused from some, and a unit, department or category
+# filter (no grain holds a category with its units, nor a unit with its categories and channels;
+# the live cohort of one unit or department is small and index-backed).
+
+
+def summary_serves(*, user: Any, filters: StatsFilters) -> dt.datetime | None:
+    """When the summary was last refreshed if it can answer ``user``'s figures for ``filters``,
+    else None (the figures are then computed live)."""
+    from complaints.models import ComplaintRecusal
+    from stats.models import StatsRefresh
+
+    if filters.unit is not None or filters.department is not None or filters.category:
+        return None
+    if not roles.sees_whole_organisation(user):
+        return None
+    cadre = roles.cadre_of(user)
+    if cadre is not None and (
+        Complaint.objects.filter(accused_cadre=cadre).exists() or ComplaintRecusal.objects.filter(cadre=cadre).exists()
+    ):
+        return None
+    refreshed = StatsRefresh.objects.order_by("pk").values_list("refreshed_at", flat=True).first()
+    return refreshed
+
+
+def _summary(filters: StatsFilters, grain: str) -> QuerySet[Any]:
+    from stats.models import ComplaintDailyFigure
+
+    return ComplaintDailyFigure.objects.filter(grain=grain, day__gte=filters.start, day__lte=filters.end).order_by()
+
+
+def _summed() -> dict[str, Any]:
+    return {key: Sum(key) for key in STORED_KEYS}
+
+
+def _overdue(rows: list[dict[str, Any]], live: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The summary's rows with the live "overdue" count of each beside its stored counts."""
+    overdue = {tuple(row[k] for k in keys): row["overdue"] for row in live}
+    out = []
+    for row in rows:
+        out.append({**row, "overdue": overdue.pop(tuple(row[k] for k in keys), 0)})
+    for key, count in overdue.items():  # received since the last refresh
+        out.append({**dict(zip(keys, key, strict=True)), **dict.fromkeys(STORED_KEYS, 0), "overdue": count})
+    return out
+
+
+def _from_summary(
+    *, user: Any, filters: StatsFilters, now: dt.datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, float | None], dict[str, int]]:
+    from stats.models import ComplaintDailyFigure
+
+    G = ComplaintDailyFigure.Grain
+    starts = _periods(filters)
+    trunc = TruncWeek if filters.trend == "week" else TruncMonth
+    kind = _rows(
+        _summary(filters, G.KIND)
+        .annotate(period=trunc("day"))
+        .values("category", "channel", "period")
+        .annotate(**_summed(), escalated_1=Sum("escalated_1"), escalated_2=Sum("escalated_2"))
+    )
+    escalated = {
+        "level_1": sum(row.pop("escalated_1") or 0 for row in kind),
+        "level_2": sum(row.pop("escalated_2") or 0 for row in kind),
+    }
+    for row in kind:
+        if isinstance(row["period"], dt.datetime):
+            row["period"] = row["period"].date()
+    units = _rows(_summary(filters, G.UNIT).values("unit_id").annotate(**_summed()))
+    departments = _rows(_summary(filters, G.DEPARTMENT).values("department_id").annotate(**_summed()))
+    # "Overdue" is about now: counted live over the open complaints of the cohort.
+    overdue = complaint_cohort(user=user, filters=filters).filter(complaint_overdue_q(now))
+    # One grouped read of the overdue complaints (few: open and past their deadline), split here.
+    overdue_rows = _rows(
+        overdue.annotate(period=_period_expression(filters, starts))
+        .values("category", "channel", "period", "unit_id", "department_id")
+        .annotate(overdue=Count("pk"))
+    )
+    kinds: dict[tuple[Any, ...], int] = {}
+    overdue_units: dict[Any, int] = {}
+    overdue_departments: dict[Any, int] = {}
+    for row in overdue_rows:
+        value = row["period"]
+        if isinstance(value, int):
+            value = starts[max(0, min(value, len(starts)) - 1)]
+        elif isinstance(value, dt.datetime):
+            value = value.date()
+        key = (row["category"], row["channel"], value)
+        kinds[key] = kinds.get(key, 0) + row["overdue"]
+        overdue_units[row["unit_id"]] = overdue_units.get(row["unit_id"], 0) + row["overdue"]
+        overdue_departments[row["department_id"]] = overdue_departments.get(row["department_id"], 0) + row["overdue"]
+    overdue_kind = [
+        {"category": category, "channel": channel, "period": period, "overdue": count}
+        for (category, channel, period), count in kinds.items()
+    ]
+    histogram: list[int] = []
+    for counts in _summary(filters, G.REPLY).values_list("reply_days", flat=True):
+        if len(histogram) < len(counts):
+            histogram.extend([0] * (len(counts) - len(histogram)))
+        for days, n in enumerate(counts):
+            histogram[days] += n
+    median, p90 = (_histogram_percentile(histogram, fraction) for fraction in (0.5, 0.9))
+    return (
+        _overdue(kind, overdue_kind, ("category", "channel", "period")),
+        _overdue(units, [{"unit_id": k, "overdue": v} for k, v in overdue_units.items()], ("unit_id",)),
+        _overdue(
+            departments,
+            [{"department_id": k, "overdue": v} for k, v in overdue_departments.items()],
+            ("department_id",),
+        ),
+        {"median_reply_days": median, "p90_reply_days": p90},
+        escalated,
+    )
+
+
+def _histogram_percentile(histogram: list[int], fraction: float) -> float | None:
+    """``PERCENTILE_CONT`` over reply times known to the whole day: the values of a day's bucket
+    taken as spread evenly across it (the k-th of n in day d at d + (k + ½)/n), then interpolated
+    between the two neighbouring ranks as the live figure is. Within a day of the exact value,
+    usually within a few hundredths."""
+    total = sum(histogram)
+    if not total:
+        return None
+
+    def value_at(rank: int) -> float:
+        seen = 0
+        for days, n in enumerate(histogram):
+            if rank < seen + n:
+                return days + (rank - seen + 0.5) / n
+            seen += n
+        return float(len(histogram))
+
+    position = fraction * (total - 1)
+    low = int(position)
+    high = min(low + 1, total - 1)
+    low_value = value_at(low)
+    value = low_value + (value_at(high) - low_value) * (position - low)
+    return round(value, 2)
 
 
 def _pct(value: float | None) -> str:

@@ -392,6 +392,8 @@ WORKSTYLE_ESCALATION_DAYS = env.number("WORKSTYLE_ESCALATION_DAYS", 7, minimum=1
 # A democratic life meeting's special report is due this many days after the meeting.
 WORKSTYLE_MEETING_REPORT_DAYS = env.number("WORKSTYLE_MEETING_REPORT_DAYS", 15, minimum=1)
 WORKSTYLE_SWEEP_SECONDS = env.number("WORKSTYLE_SWEEP_SECONDS", 300, minimum=10)
+# How often beat brings the statistics' summary up to date (the page says as of when).
+WORKSTYLE_STATS_REFRESH_SECONDS = env.number("WORKSTYLE_STATS_REFRESH_SECONDS", 300, minimum=10)
 WORKSTYLE_OUTBOX_SECONDS = env.number("WORKSTYLE_OUTBOX_SECONDS", 60, minimum=5)
 WORKSTYLE_RETENTION_DAYS = env.number("WORKSTYLE_RETENTION_DAYS", 365, minimum=1)
 # A department may give a complaint that is not its business back to the office within this many
@@ -437,6 +439,7 @@ CELERY_BEAT_SCHEDULE = {
     "close-answered": {"task": "complaints.tasks.close_answered", "schedule": 3600.0},
     "purge-tokens": {"task": "workstyle.tasks.api_tokens_purge", "schedule": 86400.0},
     "purge-exports": {"task": "workstyle.tasks.exports_purge", "schedule": 3600.0},
+    "stats-refresh": {"task": "stats.tasks.stats_refresh", "schedule": float(WORKSTYLE_STATS_REFRESH_SECONDS)},
     # Commitments not signed: reminders before and on the deadline, the head told after it.
     "commitment-reminders": {"task": "ethos.tasks.commitment_reminders", "schedule": 3600.0},
 }

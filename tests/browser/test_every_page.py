@@ -6,10 +6,10 @@ another host, no answer of 400 or above.
 The walk starts at the role's first page and follows the links of every page it opens (same host
 only), one page per URL pattern (a view, whatever its arguments and query): one complaint's
 page per role, not forty; axe-core runs once per URL pattern and language in each test process
-(the first role to reach a pattern has it checked). One demo city, seeded once for the module and served by the module's own
-live server, serves every role and language; pytest-xdist spreads the role × language items over
-its workers. axe-core comes from the ``axe-playwright-python`` package (no script from another
-host), injected by Playwright outside the page's policy.
+(the first role to reach a pattern has it checked). One demo city, seeded once for the module
+and served by the module's own live server, serves every role and language; pytest-xdist
+spreads the role × language items over its workers. axe-core comes from the
+``axe-playwright-python`` package (no script from another host), injected by Playwright outside the page's policy.
 """
 
 from __future__ import annotations

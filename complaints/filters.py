@@ -41,8 +41,10 @@ class ComplaintFilter(django_filters.FilterSet):
     """Apply it to a queryset that is already ``visible_to`` the user. ``overdue`` is relative to the
     moment of the request."""
 
-    status = django_filters.MultipleChoiceFilter(choices=Complaint.Status.choices, label=_("status"))
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices, label=_("category"))
+    # The choice filters test a column of the complaint itself, so they never repeat a row: no
+    # DISTINCT (django-filter's default), which would sort the whole filtered table before a page.
+    status = django_filters.MultipleChoiceFilter(choices=Complaint.Status.choices, distinct=False, label=_("status"))
+    category = django_filters.MultipleChoiceFilter(choices=Category.choices, distinct=False, label=_("category"))
     unit = django_filters.ModelChoiceFilter(queryset=_units, label=_("unit complained about"))
     department = django_filters.ModelChoiceFilter(queryset=_departments, label=_("department"))
     # A ChoiceFilter (not Typed…) so that the form offers "any level" first instead of silently
@@ -61,7 +63,7 @@ class ComplaintFilter(django_filters.FilterSet):
     # The sets behind the statistics' figures (the stats app links every figure to the queue with
     # them). Hidden on the page, so that its form keeps them when the reader narrows further.
     channel = django_filters.MultipleChoiceFilter(
-        choices=Complaint.Channel.choices, widget=forms.MultipleHiddenInput, label=_("channel")
+        choices=Complaint.Channel.choices, distinct=False, widget=forms.MultipleHiddenInput, label=_("channel")
     )
     accepted = django_filters.BooleanFilter(
         field_name="accepted_at", lookup_expr="isnull", exclude=True, widget=forms.HiddenInput, label=_("accepted")
@@ -76,7 +78,7 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_replied_in_time", widget=forms.HiddenInput, label=_("answered in time")
     )
     rating = django_filters.MultipleChoiceFilter(
-        choices=Complaint.Rating.choices, widget=forms.MultipleHiddenInput, label=_("rating")
+        choices=Complaint.Rating.choices, distinct=False, widget=forms.MultipleHiddenInput, label=_("rating")
     )
     escalated_to = django_filters.TypedChoiceFilter(
         choices=[(1, _("Department head")), (2, _("Discipline office"))],

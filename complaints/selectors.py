@@ -13,6 +13,7 @@ from complaints import codes
 from complaints.models import Complaint, ComplaintQuerySet, IdentityAccess, IdentityView
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
+from workstyle.dashboard import index_reads
 from workstyle.roles import Actor
 
 
@@ -131,7 +132,7 @@ def complaint_status_counts(qs: QuerySet[Complaint], *, cap: int) -> dict[str, i
         # The ORM's own SQL of a bounded read, with its parameters kept apart: nothing is pasted in.
         parts.append(f"(SELECT count(*) FROM ({sql}) AS part)")  # noqa: S608
         params.extend(part_params)
-    with connections[qs.db].cursor() as cursor:
+    with index_reads(qs.db), connections[qs.db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return dict(zip(keys, row, strict=True))

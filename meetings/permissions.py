@@ -35,6 +35,15 @@ def unit_may_file(user: Actor, unit: Unit) -> bool:
     return unit.pk in units
 
 
+def unit_secretary_forget(cadre: Any) -> None:
+    """Drop the memo of ``unit_may_file`` from the user object this cadre holds, after his
+    secretaryships changed: an object kept across the change (a test, a command) must not answer
+    from before it. Each request reads its user afresh, so nothing else can be stale."""
+    field = type(cadre)._meta.get_field("user")
+    if field.is_cached(cadre) and cadre.user is not None:
+        cadre.user.__dict__.pop("_workstyle_secretary_of", None)
+
+
 def units_filed_by(user: Actor) -> list[Unit]:
     """The units whose meetings the user files."""
     cadre = roles.cadre_of(user)

@@ -28,7 +28,7 @@ from meetings.models import (
     RectificationItem,
     UnitSecretary,
 )
-from meetings.permissions import unit_is_head, unit_may_file
+from meetings.permissions import unit_is_head, unit_may_file, unit_secretary_forget
 from meetings.transitions import RECTIFICATIONS, REPORTS
 from workstyle import roles
 from workstyle.deadlines import LOCAL_TZ, due_after
@@ -160,6 +160,9 @@ def secretary_name(*, actor: Actor, unit: Unit, cadre: Cadre | None, now: dt.dat
     if not unit_is_head(actor, unit):
         raise NotAllowed(_("Only the unit's head names its secretary."))
     with transaction.atomic():
+        previous = UnitSecretary.objects.select_related("cadre").filter(unit=unit).first()
+        if previous is not None:
+            unit_secretary_forget(previous.cadre)
         if cadre is None:
             UnitSecretary.objects.filter(unit=unit).delete()
             return None
@@ -171,6 +174,7 @@ def secretary_name(*, actor: Actor, unit: Unit, cadre: Cadre | None, now: dt.dat
         secretary, _created = UnitSecretary.objects.update_or_create(
             unit=unit, defaults={"cadre": cadre, "named_by": _user(actor), "named_at": now}
         )
+        unit_secretary_forget(cadre)
     return secretary
 
 

@@ -413,7 +413,7 @@ class Export(models.Model):
 class ExportEvent(EventBase):
     """One step of an export: asked for, started, written, failed, expired (who, when, how many rows)."""
 
-    export = models.ForeignKey(Export, on_delete=models.PROTECT, related_name="events")
+    export = models.ForeignKey(Export, on_delete=models.PROTECT, related_name="events", verbose_name=_("export"))
 
     VISIBLE_THROUGH = "export"
     objects = ThroughParentQuerySet.as_manager()

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.db import models
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
@@ -116,6 +116,14 @@ def _api_paths() -> list[tuple[str, str]]:
         for method in operations
         if method in ("get", "post")
     ]
+
+
+def _has_detail(path: str) -> bool:
+    try:
+        resolve(path + "1/")
+    except Resolver404:
+        return False
+    return True
 
 
 def _api_model(path: str) -> type[models.Model]:
@@ -257,7 +265,9 @@ def test_api_lists_hold_only_what_is_in_scope(city: City) -> None:
     for path in lists:
         if "/public/" in path or path.startswith("/api/schema"):
             continue
-        model = _api_model(path + "{id}/") if re.search(r"/v1/[a-z-]+/$", path) else None
+        # A list with a detail route of its own: its rows must be ids the user may see. (A report
+        # such as the statistics has no rows of a model: its words are checked below all the same.)
+        model = _api_model(path + "{id}/") if re.search(r"/v1/[a-z-]+/$", path) and _has_detail(path) else None
         for role, user in city.users.items():
             response = _client(user, api=True).get(path, {"page_size": 200})
             if response.status_code != 200:

@@ -31,7 +31,7 @@ from workstyle.workflow import workflows
 PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 PROJECT_APPS = ("workstyle", "cadres", "complaints", "meetings", "supervision", "ethos")
 # Names that read the same in both languages.
-SAME_IN_BOTH = {"ID", "API", "PDF", "URL", "IP", "E-mail", "HTTP Accept"}
+SAME_IN_BOTH = {"ID", "API", "PDF", "CSV", "URL", "IP", "E-mail", "HTTP Accept"}
 PASSWORD = "translated-demo-1"
 
 

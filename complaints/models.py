@@ -321,8 +321,9 @@ class Complaint(models.Model):
                 "responsible_head", "due_at", name="complaint_responsible_due", condition=Q(due_at__isnull=False)
             ),
             # The queue sorted by the deadline in force (``?sort=due``, the overdue list): its exact
-            # ORDER BY, complaints without a deadline last, so that a page is a walk down it.
-            models.Index(F("due_at").asc(nulls_last=True), F("id").desc(), name="complaint_due_sort"),
+            # ORDER BY, complaints without a deadline last, so that a page is a walk down it. (An
+            # ascending PostgreSQL index keeps NULLs last already; SQLite refuses NULLS LAST here.)
+            models.Index(F("due_at").asc(), F("id").desc(), name="complaint_due_sort"),
             # Sorting by a deadline column (``?ordering=reply_due_at``).
             models.Index(fields=["reply_due_at"], name="complaint_reply_due"),
             models.Index(fields=["accept_due_at"], name="complaint_accept_due"),

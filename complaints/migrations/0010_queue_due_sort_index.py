@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='complaint',
-            index=models.Index(models.OrderBy(models.F('due_at'), nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='complaint_due_sort'),
+            index=models.Index(models.OrderBy(models.F('due_at')), models.OrderBy(models.F('id'), descending=True), name='complaint_due_sort'),
         ),
     ]

@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stats.forms import StatisticsFilterForm
 from stats.selectors import statistics_may_view, statistics_tables
-from workstyle.errors import InvalidInput
-from workstyle.exports import Column, ExportKind, ExportPlan, register_export_kind
+from workstyle.exports import Column, ExportKind, ExportPlan, filterset_errors, register_export_kind
 
 PARAMS = ("period", "from", "to", "unit", "department", "category", "trend", "rank_by")
 
@@ -22,10 +21,7 @@ PARAMS = ("period", "from", "to", "unit", "department", "category", "trend", "ra
 def statistics_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> ExportPlan:
     form = StatisticsFilterForm(params if params else {"period": "12m"}, user=user)
     if not form.is_valid():
-        raise InvalidInput(
-            _("The filters are not valid."),
-            errors={f"filters.{name}": [str(m) for m in messages] for name, messages in form.errors.items()},
-        )
+        raise filterset_errors(form)
     tables = statistics_tables(user, form.filters(), now=now)
     width = max((len(headers) for _title, headers, _rows in tables), default=1)
     columns = [Column("table", _("Table"))] + [Column(f"c{i}", "") for i in range(width)]

@@ -224,7 +224,8 @@ def params_from(data: Mapping[str, Any] | QueryDict | None, allowed: Sequence[st
 
 
 def filterset_errors(filterset: Any) -> InvalidInput:
-    """A django-filter FilterSet's form errors as the domain's field errors."""
+    """A django-filter FilterSet's (or a plain form's: both have ``errors``) errors as the domain's
+    field errors."""
     return InvalidInput(
         _("The filters are not valid."),
         errors={

@@ -3,7 +3,8 @@
 Swagger UI gets its start-up script from its own URL (drf-spectacular's split view, see
 ``workstyle/urls.py``). ReDoc writes its styles into ``<style>`` elements as it renders: this one
 page lets styles carrying the request's nonce apply, and ReDoc puts that nonce on each of them
-(its ``nonce`` option, set by ``static/api-docs/redoc-init.js``). Its search runs in a worker it
+(its ``nonce`` option, set by ``static/api-docs/redoc-init.js``, and ``redoc-nonce.js`` for the
+elements it creates before reading that option). Its search runs in a worker it
 builds from a ``blob:`` of its own code, which the page allows too. Scripts stay the portal's own.
 """
 

@@ -5,8 +5,8 @@ another host, no answer of 400 or above.
 
 The walk starts at the role's first page and follows the links of every page it opens (same host
 only), one page per URL pattern (a view, whatever its arguments and query): one complaint's
-page per role, not forty; axe-core runs once per URL pattern and language in each test process
-(the first role to reach a pattern has it checked). One demo city, seeded once for the module
+page per role, not forty; axe-core checks each role's page of each pattern in each language (the
+same template shows each role other rows, buttons and forms). One demo city, seeded once for the module
 and served by the module's own live server, serves every role and language; pytest-xdist
 spreads the role × language items over its workers. axe-core comes from the
 ``axe-playwright-python`` package (no script from another host), injected by Playwright outside the page's policy.
@@ -62,11 +62,9 @@ SAME_FOR_ALL_STAFF = {"api-docs"}
 ONE_STAFF_ROLE = "inspector"
 
 _axe = Axe()
-# axe-core takes most of a page's time. Staff roles share most page patterns (the same template with
-# other rows and buttons), so within one test process it runs once per page pattern and language,
-# for the first role that reaches it; every role's walk still opens every page it reaches and
-# fails on its console errors, requests to other hosts and answers of 400 or above.
-_AXE_DONE: set[tuple[str, str]] = set()
+# axe-core takes most of a page's time: it runs once per role, language and page pattern (a page
+# the walk reaches again under another pattern's link is not checked twice).
+_AXE_DONE: set[tuple[str, str, str]] = set()
 
 
 @dataclass
@@ -239,7 +237,7 @@ def _visit(page: Page, walk: Walk, url: str) -> bool:
         # Swagger UI and ReDoc render once they have fetched the schema.
         page.wait_for_load_state("networkidle")
     loaded = time.monotonic()
-    key = (walk.language, walk.pattern or walk.current)
+    key = (walk.role, walk.language, walk.pattern or walk.current)
     if key not in _AXE_DONE:
         _AXE_DONE.add(key)
         _check_accessibility(page, walk)

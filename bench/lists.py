@@ -23,9 +23,9 @@ at most 1.5.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import platform
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
@@ -75,6 +75,14 @@ TARGETS: list[tuple[str, str]] = [
     ("api   debriefings", "/api/v1/debriefings/"),
     ("api   personal reports", "/api/v1/personal-reports/"),
 ]
+
+
+def _median(values: list[float]) -> float:
+    # Not the standard library's statistics.median: run as ``python bench/lists.py``, this folder
+    # comes first on sys.path and its ``statistics.py`` is the statistics benchmark.
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -196,7 +204,7 @@ def _measure(client: Any, url: str, repeat: int) -> tuple[float, int]:
         began = time.perf_counter()
         response = client.get(url, secure=True)
         times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times), response.status_code
+    return _median(times), response.status_code
 
 
 def _round(repeat: int) -> dict[tuple[str, str], tuple[float, int]]:
@@ -256,6 +264,8 @@ def run(args: argparse.Namespace) -> None:
     urls = {size: _at_size(base, size) for size in sizes}
     _ensure_database(urls[sizes[0]])
     _setup_django(urls[sizes[0]], migrate=False)
+    # Pages a department head may not open answer 403 (shown in the table); Django would log each.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
@@ -279,18 +289,25 @@ def run(args: argparse.Namespace) -> None:
     small, large = sizes[0], sizes[-1]
     print(f"\nmedian latency (ms) of {args.repeat} requests, Django test client in-process")
     print(f"{'who':<10}{'list':<42}" + "".join(f"{s:>12,}" for s in sizes) + f"{'ratio':>8}  goal ≤ {GOAL}")
-    met = missed = 0
+    met = missed = closed = 0
     for who in USERS:
         for label, _url in TARGETS:
             cells = [figures[s][(who, label)] for s in sizes]
             statuses = {status for _, status in cells}
             ratio = cells[-1][0] / cells[0][0] if cells[0][0] else float("nan")
-            ok = ratio <= GOAL and statuses == {200}
-            met, missed = (met + 1, missed) if ok else (met, missed + 1)
             line = f"{who:<10}{label:<42}" + "".join(f"{ms:>12.1f}" for ms, _ in cells) + f"{ratio:>8.2f}"
-            line += "  met" if ok else ("  MISSED" if statuses == {200} else f"  status {sorted(statuses)}")
+            if statuses == {403}:
+                # Not his page (cases and notices are the office's): refused alike at any size.
+                closed += 1
+                line += "  not his (403)"
+            elif ratio <= GOAL and statuses == {200}:
+                met += 1
+                line += "  met"
+            else:
+                missed += 1
+                line += "  MISSED" if statuses == {200} else f"  status {sorted(statuses)}"
             print(line)
-    print(f"\n{met} met, {missed} missed (ratio {large:,} / {small:,} ≤ {GOAL})")
+    print(f"\n{met} met, {missed} missed (ratio {large:,} / {small:,} ≤ {GOAL}); {closed} not the role's page")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import codes
 from workstyle import roles
 from workstyle.models import EventBase, ThroughParentQuerySet
+from workstyle.scopes import ScopedQuerySet
 
 
 class Category(models.TextChoices):
@@ -92,7 +93,7 @@ def due_expression(deadlines: Mapping[str, str]) -> Case:
     )
 
 
-class ComplaintQuerySet(models.QuerySet["Complaint"]):
+class ComplaintQuerySet(ScopedQuerySet["Complaint"]):
     def visible_to(self, user: Any) -> ComplaintQuerySet:
         """What a user may see. The discipline office sees every complaint; the organization
         department reads them all (never the complainant's identity). A cadre sees the complaints
@@ -105,12 +106,13 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
             return self.recused_from(cadre) if cadre is not None else self
         if cadre is None:
             return self.none()
-        # The departments he heads as ids, not a join: each of the three conditions then has an
-        # index of its own (department, responsible head, handler) that PostgreSQL can combine.
-        departments = list(cadre.headed_departments.values_list("pk", flat=True))
-        return self.filter(Q(department__in=departments) | Q(responsible_head=cadre) | Q(handler=cadre)).recused_from(
-            cadre
-        )
+        # The departments he heads as ids, not a join, and each of them, his complaints as
+        # responsible head and his complaints as handler as a part of the scope of its own: each
+        # part has its indexes, and a page of the scope is read as the union of each part's first
+        # rows (``workstyle.scopes``), the same cost at any size of the table.
+        departments = cadre.headed_departments.values_list("pk", flat=True)
+        scopes = [Q(department=pk) for pk in departments]
+        return self.with_scopes(*scopes, Q(responsible_head=cadre), Q(handler=cadre)).recused_from(cadre)
 
     def recused_from(self, cadre: Any) -> ComplaintQuerySet:
         """Without the complaints ``cadre`` has no part in: those naming him, and those the recusal
@@ -301,8 +303,16 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         indexes = [
-            models.Index(fields=["status", "escalation_level"], name="complaint_status_level"),
-            models.Index(fields=["department", "status"], name="complaint_department_status"),
+            # The status tabs' capped counts read these alone (index-only: the recusal's columns
+            # are in them), for the whole office and for a department, overdue ones too.
+            models.Index(
+                fields=["status", "escalation_level"], include=["accused_cadre", "id"], name="complaint_status_level"
+            ),
+            models.Index(
+                fields=["department", "status", "due_at"],
+                include=["accused_cadre", "id"],
+                name="complaint_department_status",
+            ),
             # The default order (newest first, ``Meta.ordering``) within each role's scope
             # (``visible_to``): the whole office, a department, a handler, a responsible head; and
             # within a status tab. A page is a walk down one of these, however long the table.
@@ -313,12 +323,17 @@ class Complaint(models.Model):
                 "responsible_head", F("submitted_at").desc(), F("id").desc(), name="complaint_responsible_recent"
             ),
             models.Index("status", F("submitted_at").desc(), F("id").desc(), name="complaint_status_recent"),
-            # Overdue and due soon, most urgent first, for the same scopes; open complaints only.
+            # Overdue and due soon, most urgent first (open complaints only), and within each part
+            # of a scope the queue by deadline (``?sort=due``: its exact order, NULLs last).
             models.Index("due_at", "id", name="complaint_due", condition=Q(due_at__isnull=False)),
-            models.Index("department", "due_at", name="complaint_department_due", condition=Q(due_at__isnull=False)),
-            models.Index("handler", "due_at", name="complaint_handler_due", condition=Q(due_at__isnull=False)),
             models.Index(
-                "responsible_head", "due_at", name="complaint_responsible_due", condition=Q(due_at__isnull=False)
+                fields=["department", "due_at", "-id"], include=["accused_cadre"], name="complaint_department_due"
+            ),
+            models.Index(fields=["handler", "due_at", "-id"], include=["accused_cadre"], name="complaint_handler_due"),
+            models.Index(
+                fields=["responsible_head", "due_at", "-id"],
+                include=["accused_cadre"],
+                name="complaint_responsible_due",
             ),
             # The queue sorted by the deadline in force (``?sort=due``, the overdue list): its exact
             # ORDER BY, complaints without a deadline last, so that a page is a walk down it. (An
@@ -327,8 +342,14 @@ class Complaint(models.Model):
             # Sorting by a deadline column (``?ordering=reply_due_at``).
             models.Index(fields=["reply_due_at"], name="complaint_reply_due"),
             models.Index(fields=["accept_due_at"], name="complaint_accept_due"),
-            # What the discipline office owes, by status, most overdue first (the workbench).
-            models.Index("status", "due_at", name="complaint_status_due", condition=Q(due_at__isnull=False)),
+            # What the discipline office owes, by status, most overdue first (the workbench), and
+            # the overdue tabs' capped counts (index-only).
+            models.Index(
+                fields=["status", "due_at"],
+                include=["accused_cadre", "id"],
+                name="complaint_status_due",
+                condition=Q(due_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

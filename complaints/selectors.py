@@ -15,6 +15,7 @@ from complaints.transitions import COMPLAINTS
 from workstyle import roles
 from workstyle.dashboard import index_reads
 from workstyle.roles import Actor
+from workstyle.scopes import bounded_pks
 
 
 def complaint_get_for_public(*, tracking_code: str, access_key: str) -> Complaint | None:
@@ -121,21 +122,21 @@ def complaint_list_overdue(now: dt.datetime, qs: ComplaintQuerySet | None = None
 def complaint_status_counts(qs: QuerySet[Complaint], *, cap: int) -> dict[str, int]:
     """How many of ``qs`` are in each status, and in all (key ``""``), each counted up to ``cap + 1``
     rows (a count above ``cap`` means "more than ``cap``"): one query made of bounded reads of an
-    index, so that the tabs above a queue cost the same at any size of the table."""
-    base = qs.order_by().values("pk")
+    index (for a scope of several parts, a union of each part's bounded read), so that the tabs
+    above a queue cost the same at any size of the table."""
     keys = [*Complaint.Status.values, ""]
     parts: list[str] = []
     params: list[Any] = []
     for key in keys:
-        part = base.filter(status=key) if key else base
-        sql, part_params = part[: cap + 1].query.sql_with_params()
+        part = qs.order_by().filter(status=key) if key else qs.order_by()
+        sql, part_params = bounded_pks(part, cap + 1).query.sql_with_params()
         # The ORM's own SQL of a bounded read, with its parameters kept apart: nothing is pasted in.
         parts.append(f"(SELECT count(*) FROM ({sql}) AS part)")  # noqa: S608
         params.extend(part_params)
     with index_reads(qs.db), connections[qs.db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
-    return dict(zip(keys, row, strict=True))
+    return {key: min(count, cap + 1) for key, count in zip(keys, row, strict=True)}
 
 
 # --- the rates the office reports (docs/RULES.md, "Statistics") ---------------------------------

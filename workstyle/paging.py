@@ -27,6 +27,8 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import QueryDict
 
+from workstyle.scopes import bounded
+
 CURSOR_PARAM = "cursor"
 PAGE_PARAM = "page"
 # Ordering values are read back under these names (a joined column such as ``cadre__staff_number``
@@ -189,7 +191,7 @@ def keyset_page(queryset: QuerySet[Any], keys: list[Key], *, size: int, cursor: 
     if cursor:
         values, backwards = _decode(cursor, keys)
         qs = qs.filter(_after(keys, values, backwards=backwards))
-    rows = list(qs.order_by(*_order(keys, backwards=backwards))[: size + 1])
+    rows = list(bounded(qs.order_by(*_order(keys, backwards=backwards)), size + 1)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -215,7 +217,7 @@ def offset_page(queryset: QuerySet[Any], *, size: int, number: int) -> Page:
     """Page ``number`` (from 1) by OFFSET, for orderings a keyset cannot follow; no count either."""
     number = max(1, number)
     start = (number - 1) * size
-    rows = list(queryset[start : start + size + 1])
+    rows = list(bounded(queryset, start + size + 1)[start : start + size + 1])
     page = Page(rows[:size], number=number)
     page.extra["next_page"] = number + 1 if len(rows) > size else None
     page.extra["previous_page"] = number - 1 if number > 1 else None

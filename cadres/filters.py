@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department, PersonalReport, Unit
-from cadres.widgets import department_follows_unit
+from cadres.widgets import UnitChoiceFilter, department_follows_unit
 
 YES_NO_ANY = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
 
@@ -65,7 +65,7 @@ class UnitFilter(_SearchFilterSet):
 class DepartmentFilter(_SearchFilterSet):
     search_fields = ("name", "code")
     q = _search(_("Search (name or code)"))
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_visible_units, empty_label=_("Any"))
+    unit = UnitChoiceFilter(label=_("Unit"), queryset=_visible_units, empty_label=_("Any"))
     active = _yes_no(_("Active"))
 
     class Meta:
@@ -76,7 +76,7 @@ class DepartmentFilter(_SearchFilterSet):
 class CadreFilter(_SearchFilterSet):
     search_fields = ("name", "staff_number")
     q = _search(_("Search (name or staff number)"))
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_visible_units, empty_label=_("Any"))
+    unit = UnitChoiceFilter(label=_("Unit"), queryset=_visible_units, empty_label=_("Any"))
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=_visible_departments, empty_label=_("Any")
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Department, Unit
-from cadres.widgets import department_follows_unit
+from cadres.widgets import UnitChoiceFilter, department_follows_unit
 from complaints import codes
 from complaints.models import Category, Complaint
 from complaints.selectors import (
@@ -45,7 +45,7 @@ class ComplaintFilter(django_filters.FilterSet):
     # DISTINCT (django-filter's default), which would sort the whole filtered table before a page.
     status = django_filters.MultipleChoiceFilter(choices=Complaint.Status.choices, distinct=False, label=_("status"))
     category = django_filters.MultipleChoiceFilter(choices=Category.choices, distinct=False, label=_("category"))
-    unit = django_filters.ModelChoiceFilter(queryset=_units, label=_("unit complained about"))
+    unit = UnitChoiceFilter(queryset=_units, label=_("unit complained about"))
     department = django_filters.ModelChoiceFilter(queryset=_departments, label=_("department"))
     # A ChoiceFilter (not Typed…) so that the form offers "any level" first instead of silently
     # filtering on the first level.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department, Unit
 from cadres.selectors import cadre_search
-from cadres.widgets import CadreSearchInput
+from cadres.widgets import CadreSearchInput, UnitChoiceField
 from complaints import codes
 from complaints.deadlines import category_policy_for
 from complaints.models import Category, Complaint, IdentityAccess
@@ -313,7 +313,7 @@ class IntakeForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *Category.choices])
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10_000)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Unit complained about"),
         queryset=Unit.objects.filter(active=True).order_by("name"),
         required=False,

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Unit
+from cadres.widgets import UnitChoiceField
 from complaints.attachments import ACCEPT, MAX_FILES, MAX_SIZE, validate_attachment, validate_attachment_count
 from complaints.models import Category, Complaint
 
@@ -109,7 +110,7 @@ class ComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("When and where it happened, who was involved, and what you know about it."),
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Unit complained about"),
         queryset=Unit.objects.filter(active=True).order_by("name"),
         required=False,

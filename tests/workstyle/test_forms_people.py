@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from cadres.models import Cadre
+from cadres.models import Cadre, Unit
 from complaints.models import CategoryPolicy
 from supervision.forms import NoticeForm
 from supervision.models import Notice
@@ -117,6 +117,27 @@ def test_the_department_list_follows_the_unit(org: Any, discipline_user: Any) ->
     assert "党政办" in department.group(0)
     assert "办公室</option>" not in department.group(0)
     assert 'hx-get="{}"'.format(reverse("cadres:department_options")) in queue
+
+
+def test_unit_choices_are_grouped_by_kind(org: Any, discipline_user: Any, client: Client) -> None:
+    """The public form, the queue's filter and the department list's filter group units by kind,
+    the kinds in their order, with the empty choice first."""
+    pages = [
+        client.get(reverse("complaints:new")).text,
+        _client(discipline_user).get(reverse("complaints:queue")).text,
+    ]
+    for page in pages:
+        select = re.search(r'<select name="unit"[^>]*>(.*?)</select>', page, re.S)
+        assert select is not None
+        body = select.group(1)
+        assert re.match(r'\s*<option value=""[^>]*>', body)
+        groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', body, re.S)
+        with translation.override("zh-hans"):
+            kinds = [str(Unit.Kind(kind).label) for kind in ("party_organ", "government_organ", "township")]
+        assert [label for label, _options in groups] == kinds
+        assert org.city.name in groups[0][1]
+        assert org.bureau.name in groups[1][1]
+        assert org.township.name in groups[2][1]
 
 
 def test_the_queue_filters_are_single_choices_with_any_first(org: Any, discipline_user: Any) -> None:

@@ -44,6 +44,13 @@ NO_PENDING_EXTENSION = Guard(
     lambda c, actor, now: not c.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists(),
     _("An extension request is already waiting for a decision."),
 )
+# An extension lengthens a time limit that still runs (Regulations art. 32): asked for once the reply
+# is late, it would erase the lateness the ladder has already acted on.
+BEFORE_REPLY_DEADLINE = Guard(
+    "before_reply_deadline",
+    lambda c, actor, now: c.reply_due_at is None or now <= c.reply_due_at,
+    _("The reply deadline has passed: an extension can only be asked for before it."),
+)
 PENDING_EXTENSION = Guard(
     "pending_extension",
     lambda c, actor, now: c.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists(),
@@ -196,7 +203,7 @@ COMPLAINTS = Workflow(
             ROUTED,
             None,
             HEAD,
-            guards=(NOT_EXTENDED, NO_PENDING_EXTENSION),
+            guards=(NOT_EXTENDED, NO_PENDING_EXTENSION, BEFORE_REPLY_DEADLINE),
             label=_("Request an extension"),
             event_label=_("extension requested"),
             input="extension",

@@ -277,7 +277,9 @@ def test_bad_input_is_400_with_field_errors(
     if payload.get("into") == "self":
         payload = {"into": complaint.pk}
     user = discipline_user if who == "discipline" else org.head.user
-    response = api(user).post(url(complaint, action), payload, format="json")
+    # At the complaint's own time: an extension is asked for before the reply deadline.
+    with time_machine.travel(T0, tick=False):
+        response = api(user).post(url(complaint, action), payload, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
     assert Complaint.objects.get(pk=complaint.pk).status == status

@@ -92,7 +92,9 @@ def test_each_transition_by_each_role(world: World, name: str, role: str) -> Non
         with pytest.raises(TransitionError):
             take_row(world, row, complaint, actor)
         return
-    allowed = complaint_allowed_actions(user=actor, complaint=complaint) if actor is not None else []
+    # At the complaint's own time (an extension is asked for before the reply deadline).
+    with time_machine.travel(NOW, tick=False):
+        allowed = complaint_allowed_actions(user=actor, complaint=complaint) if actor is not None else []
     if role in MAY[name]:
         assert name in allowed
         take_row(world, row, complaint, actor)
@@ -594,3 +596,19 @@ def test_identity_access_rows_are_explicit(world: World) -> None:
     )
     with pytest.raises(InvalidInput):
         services.complaint_reveal_identity(actor=world.discipline, complaint=complaint, reason="", now=NOW)
+
+
+def test_an_extension_is_asked_for_before_the_reply_deadline_only(world: World) -> None:
+    complaint = world.complaint(S.ASSIGNED)
+    head = world.actor("head")
+    late = complaint.reply_due_at + dt.timedelta(minutes=1)
+    assert "request_extension" not in COMPLAINTS.allowed_actions(user=head, obj=complaint, now=late)
+    with pytest.raises(TransitionError) as refused:
+        services.complaint_request_extension(actor=head, complaint=complaint, days=10, reason="调查取证", now=late)
+    assert "deadline" in str(refused.value).lower() or "期限" in str(refused.value)
+    assert not complaint.extension_requests.exists()
+    # Up to the last instant of the limit it may still be asked for.
+    services.complaint_request_extension(
+        actor=head, complaint=complaint, days=10, reason="调查取证", now=complaint.reply_due_at
+    )
+    assert complaint.extension_requests.count() == 1

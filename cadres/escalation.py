@@ -15,11 +15,13 @@ from workstyle.notifications import register_kind
 
 register_kind(
     "debriefing_reminder",
+    group=_("Debriefing due soon"),
     subject=_("Reminder: your {year} debriefing is due on {due}"),
     body=_("Your debriefing on performing your duties and keeping clean for {year} is due on {due}."),
 )
 register_kind(
     "debriefing_overdue",
+    group=_("Debriefing overdue"),
     subject=_("Overdue debriefing: {cadre}, {year}"),
     body=_(
         "The {year} debriefing of {cadre} was due on {due} and has not been submitted. If it is still "
@@ -28,6 +30,7 @@ register_kind(
 )
 register_kind(
     "debriefing_overdue_office",
+    group=_("Debriefing still missing"),
     subject=_("Debriefing still missing: {cadre}, {year}"),
     body=_("The {year} debriefing of {cadre}, due on {due}, is still missing; an accountability case is opened."),
 )

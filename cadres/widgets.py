@@ -91,3 +91,36 @@ class UnitChoiceFilter(django_filters.ModelChoiceFilter):
     """A list filter by unit with its options grouped by kind."""
 
     field_class = UnitChoiceField
+
+
+class DepartmentsByUnitIterator(ModelChoiceIterator):
+    """A department select's options grouped by unit, the units in the order of a unit select
+    (by kind, then by name: ``UnitsByKindIterator``) and the departments by name within each: the
+    办公室 of thirty units are told apart by their group, not by a long "unit · department" label."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        by_unit: dict[int, tuple[Unit, list[Any]]] = {}
+        for department in self.queryset.select_related("unit").order_by("unit__name", "unit_id", "name"):
+            by_unit.setdefault(department.unit_id, (department.unit, []))[1].append(self.choice(department))
+        rank = {kind: i for i, kind in enumerate(Unit.Kind.values)}
+        # A stable sort keeps the units by name within a kind; a kind unknown to the list goes last.
+        for unit, options in sorted(by_unit.values(), key=lambda entry: rank.get(entry[0].kind, len(rank))):
+            yield (unit.name, options)
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """A choice of department, its options grouped by unit (``DepartmentsByUnitIterator``) and
+    labelled by the department's name alone: the unit is the group."""
+
+    iterator = DepartmentsByUnitIterator
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class DepartmentChoiceFilter(django_filters.ModelChoiceFilter):
+    """A list filter by department with its options grouped by unit."""
+
+    field_class = DepartmentChoiceField

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from complaints.escalation import OFFICE_OWES
 from complaints.models import Complaint, ExtensionRequest, IdentityAccess
@@ -126,7 +126,8 @@ def complaint_panels(user: Any) -> list[dict[str, Any]]:
 OWED = {
     S.SUBMITTED: gettext_lazy("decide on acceptance"),
     S.ACCEPTED: gettext_lazy("assign a handler or reply"),
-    S.ASSIGNED: gettext_lazy("reply"),
+    # The model's "reply" is the reply's text (答复内容); here it is what is owed.
+    S.ASSIGNED: pgettext_lazy("what is owed", "reply"),
     S.RETURNED: gettext_lazy("route it again"),
     S.REVIEW_REQUESTED: gettext_lazy("answer the review"),
 }

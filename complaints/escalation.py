@@ -40,11 +40,13 @@ S = Complaint.Status
 # words (they may name him).
 register_kind(
     "complaint_reminder",
+    group=_("Reply due soon"),
     subject=_("Reminder: complaint {code} is due on {due}"),
     body=_("The deadline of complaint {code} ends on {due}. Please answer it before then."),
 )
 register_kind(
     "complaint_overdue_acceptance",
+    group=_("Acceptance overdue"),
     subject=_("Complaint {code}: the decision on acceptance is overdue"),
     body=_(
         "The time to decide whether to accept complaint {code} ended on {due}. If it is still "
@@ -53,6 +55,7 @@ register_kind(
 )
 register_kind(
     "complaint_escalated",
+    group=_("Escalated to you"),
     subject=_("Complaint {code} is overdue and escalated to you"),
     body=_(
         "The deadline of complaint {code} ended on {due} without an answer. As the responsible head "
@@ -62,6 +65,7 @@ register_kind(
 )
 register_kind(
     "complaint_escalated_office",
+    group=_("Escalated to the discipline office"),
     subject=_("Complaint {code} escalated to the discipline office"),
     body=_(
         "Complaint {code} is still unanswered {days} days after its deadline ({due}) and its "
@@ -71,6 +75,7 @@ register_kind(
 
 register_kind(
     "complaint_overdue_office",
+    group=_("Discipline office's handling overdue"),
     subject=_("Complaint {code}: the discipline office's answer is overdue"),
     body=_(
         "The deadline of complaint {code}, which the discipline office answers (a review, or a complaint "

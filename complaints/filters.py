@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Department, Unit
-from cadres.widgets import UnitChoiceFilter, department_follows_unit
+from cadres.widgets import DepartmentChoiceFilter, UnitChoiceFilter, department_follows_unit
 from complaints import codes
 from complaints.models import Category, Complaint
 from complaints.selectors import (
@@ -33,7 +33,7 @@ def _units(request: Any) -> QuerySet[Unit]:
 def _departments(request: Any) -> QuerySet[Department]:
     if request is None:
         return Department.objects.none()
-    # The choice label (Department.__str__) names the unit: one join, not one query per option.
+    # The options are grouped by unit (DepartmentChoiceFilter): one join, not one query per group.
     return Department.objects.visible_to(getattr(request, "user", None)).select_related("unit")
 
 
@@ -46,7 +46,7 @@ class ComplaintFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Complaint.Status.choices, distinct=False, label=_("status"))
     category = django_filters.MultipleChoiceFilter(choices=Category.choices, distinct=False, label=_("category"))
     unit = UnitChoiceFilter(queryset=_units, label=_("unit complained about"))
-    department = django_filters.ModelChoiceFilter(queryset=_departments, label=_("department"))
+    department = DepartmentChoiceFilter(queryset=_departments, label=_("department"))
     # A ChoiceFilter (not Typed…) so that the form offers "any level" first instead of silently
     # filtering on the first level.
     escalation_level = django_filters.ChoiceFilter(

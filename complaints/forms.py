@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department, Unit
 from cadres.selectors import cadre_search
-from cadres.widgets import CadreSearchInput, UnitChoiceField
+from cadres.widgets import CadreSearchInput, DepartmentChoiceField, UnitChoiceField
 from complaints import codes
 from complaints.deadlines import category_policy_for
 from complaints.models import Category, Complaint, IdentityAccess
@@ -43,13 +43,8 @@ def _department_choices(user: Any) -> Any:
     return Department.objects.visible_to(user).filter(active=True).select_related("unit")
 
 
-class DepartmentField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.unit.name} · {obj.name}"
-
-
 class AcceptForm(ActionForm):
-    department = DepartmentField(queryset=Department.objects.none(), label=_("Route to department"))
+    department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("Route to department"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,7 +59,7 @@ class AcceptForm(ActionForm):
 class RerouteForm(ActionForm):
     """Re-route to another department, with the reason."""
 
-    department = DepartmentField(queryset=Department.objects.none(), label=_("Re-route to department"))
+    department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("Re-route to department"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -290,7 +285,7 @@ class BulkAcceptForm(forms.Form):
         label=_("Complaints"),
         error_messages={"required": _("Select at least one complaint.")},
     )
-    department = DepartmentField(queryset=Department.objects.none(), label=_("Route to department"))
+    department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("Route to department"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -172,7 +172,7 @@ class Complaint(models.Model):
     STAFF_CHANNELS: ClassVar[tuple[str, ...]] = ("letter", "phone", "visit")
 
     class Level(models.IntegerChoices):
-        HANDLER = 0, _("Handler")
+        HANDLER = 0, _("Not escalated")
         DEPARTMENT_HEAD = 1, _("Department head")
         DISCIPLINE_OFFICE = 2, _("Discipline office")
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Department, Unit
+from cadres.widgets import DepartmentChoiceField, UnitChoiceField
 from complaints.models import Category
 from stats.selectors import RANKINGS, StatsFilters
 
@@ -45,9 +46,13 @@ def period_bounds(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 class StatisticsFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("period"), choices=PERIODS, required=False)
-    unit = forms.ModelChoiceField(label=_("unit complained about"), queryset=Unit.objects.none(), required=False)
-    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none(), required=False)
-    category = forms.ChoiceField(label=_("category"), choices=[("", "---------"), *Category.choices], required=False)
+    unit = UnitChoiceField(
+        label=_("unit complained about"), queryset=Unit.objects.none(), required=False, empty_label=_("any")
+    )
+    department = DepartmentChoiceField(
+        label=_("department"), queryset=Department.objects.none(), required=False, empty_label=_("any")
+    )
+    category = forms.ChoiceField(label=_("category"), choices=[("", _("any")), *Category.choices], required=False)
     trend = forms.ChoiceField(label=_("trend"), choices=TRENDS, required=False)
     rank_by = forms.ChoiceField(label=_("rank departments by"), choices=RANKS, required=False)
 
@@ -65,8 +70,8 @@ class StatisticsFilterForm(forms.Form):
         department_field = self.fields["department"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         assert isinstance(department_field, forms.ModelChoiceField)
-        unit_field.queryset = Unit.objects.visible_to(user).order_by("name")
-        department_field.queryset = Department.objects.visible_to(user).select_related("unit").order_by("name")
+        unit_field.queryset = Unit.objects.visible_to(user)
+        department_field.queryset = Department.objects.visible_to(user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,7 +1,9 @@
 """Kinds of notification and how they read. Each app registers its kinds at import time (in its
 ``notifications.py``, loaded by its AppConfig.ready). The text is a translatable format string
 filled from the notification's params, rendered in the reader's language when read; e-mails are
-rendered in the portal's default language when queued."""
+rendered in the portal's default language when queued. A kind also has a short title of its own
+(``group``), which heads a list of such notices ("Extension requested (3)"): a subject with its
+particulars left out does not read as a heading."""
 
 from __future__ import annotations
 
@@ -18,13 +20,14 @@ from django.utils.translation import gettext_lazy as _
 class Kind:
     subject: Promise | str
     body: Promise | str
+    group: Promise | str = ""
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register_kind(kind: str, *, subject: Promise | str, body: Promise | str) -> None:
-    KINDS[kind] = Kind(subject=subject, body=body)
+def register_kind(kind: str, *, subject: Promise | str, body: Promise | str, group: Promise | str = "") -> None:
+    KINDS[kind] = Kind(subject=subject, body=body, group=group)
 
 
 class _Params(dict[str, Any]):
@@ -42,10 +45,13 @@ def render_title(kind: str, params: Mapping[str, Any]) -> str:
 
 
 def kind_label(kind: str) -> str:
-    """What a kind of notice is, for lists and filters: its subject with the particulars left out."""
+    """What a kind of notice is, for headings, lists and filters: its ``group`` title, or failing
+    one its subject with the particulars left out."""
     entry = KINDS.get(kind)
     if entry is None:
         return kind
+    if entry.group:
+        return str(entry.group)
     text = _render(entry.subject, {})
     if _CJK.search(text):
         # "新投诉举报 …" reads "新投诉举报": no spaces around a left-out code in Chinese, and none
@@ -90,4 +96,5 @@ register_kind(
     "message",
     subject=_("{title}"),
     body=_("{text}"),
+    group=_("Messages"),
 )

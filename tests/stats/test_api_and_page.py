@@ -165,3 +165,23 @@ def test_the_vendored_library_and_its_licence_are_served(client: Any) -> None:
     assert finders.find("vendor/echarts/dist/echarts.min.js")
     assert finders.find("vendor/echarts/LICENSE")
     assert not finders.find("vendor/echarts/package.json")
+
+
+def test_the_page_gives_reply_times_to_one_decimal_and_names_the_three_rates_once(
+    client: Any, discipline_user: Any, org: Any
+) -> None:
+    now = timezone.now()
+    submitted = now - dt.timedelta(days=10)
+    ComplaintFactory(
+        department=org.office,
+        status=Complaint.Status.REPLIED,
+        submitted_at=submitted,
+        accept_due_at=submitted + dt.timedelta(days=5),
+        accepted_at=submitted + dt.timedelta(days=1),
+        replied_at=submitted + dt.timedelta(days=2, hours=8),  # 2.33 days
+        reply_due_at=submitted + dt.timedelta(days=30),
+    )
+    client.force_login(discipline_user)
+    html = client.get(reverse("stats:statistics"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "中位数2.3天，90%分位2.3天" in html
+    assert html.count("三率</") == 1  # the heading; the table is named by it, not by a caption of its own

@@ -390,3 +390,19 @@ def test_the_statistics_export_refuses_a_period_that_ends_before_it_starts(org: 
     )
     assert answer.status_code == 400, answer.content
     assert "filters.to" in answer.json()["errors"]
+
+
+def test_level_0_reads_not_escalated_in_the_export(client: Any, org: Any, spread: Any, discipline_user: Any) -> None:
+    rows = read_csv(page_export(client, discipline_user, "complaints"))
+    column = rows[0].index("升级督办")
+    assert {row[column] for row in rows[1:]} == {"未升级"}  # not 承办人, which is the handler's column
+
+
+def test_the_exports_page_says_small_exports_are_not_kept(client: Any, org: Any, settings: Any) -> None:
+    settings.WORKSTYLE_EXPORT_KEEP_DAYS = 5
+    rows = read_csv(page_export(client, org.head.user, "complaints"))
+    assert rows  # downloaded at once …
+    page = client.get(reverse("exports:list")).text
+    assert not Export.objects.filter(user=org.head.user).exists()  # … and not kept
+    assert "数据量小的导出会立即下载，不在此列出" in page
+    assert "生成 5 天后删除" in page

@@ -17,12 +17,14 @@ from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from cadres.models import Cadre, Unit
-from complaints.models import CategoryPolicy
+from complaints.models import CategoryPolicy, Complaint
 from supervision.forms import NoticeForm
 from supervision.models import Notice
-from tests.factories.org import UserFactory
+from tests.factories.complaints import complaint_in_state
+from tests.factories.org import DepartmentFactory, UserFactory
 from workstyle import services
 from workstyle.models import Notification
+from workstyle.notifications import KINDS
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +270,97 @@ def test_the_api_marks_all_read() -> None:
     assert response.status_code == 200
     assert response.json() == {"marked": 2}
     assert api.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
+
+
+def _department_groups(page: str, name: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """A department select's first option and its groups: (unit, [department names])."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None, name
+    body = select.group(1)
+    first = re.match(r'\s*(<option value=""[^>]*>[^<]*</option>)', body)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', body, re.S)
+    return (first.group(1) if first else ""), [
+        (label, re.findall(r"<option [^>]*>([^<]*)</option>", options)) for label, options in groups
+    ]
+
+
+# Units by kind (party organ, government organ, township), not by name (东湖镇 would come first);
+# two units' 办公室 apart by their group.
+GROUPED = [("市委", ["办公室"]), ("市住建局", ["办公室", "档案科"]), ("东湖镇", ["党政办"])]
+
+
+def test_department_choices_are_grouped_by_unit(org: Any, discipline_user: Any) -> None:
+    DepartmentFactory(unit=org.city, code="c-office", name="办公室")
+    client = _client(discipline_user)
+    first, groups = _department_groups(client.get(reverse("complaints:queue")).text, "department")
+    assert first == '<option value="" selected>不限</option>'
+    assert groups == GROUPED
+    first, groups = _department_groups(client.get(reverse("stats:statistics")).text, "department")
+    assert "不限" in first
+    assert groups == GROUPED
+
+
+def test_the_route_and_reroute_forms_group_departments_by_unit(org: Any, discipline_user: Any) -> None:
+    DepartmentFactory(unit=org.city, code="c-office", name="办公室")
+    client = _client(discipline_user)
+    submitted = complaint_in_state("submitted", discipline=discipline_user)
+    page = client.get(reverse("complaints:detail", args=[submitted.pk])).text
+    assert _department_groups(page, "accept-department")[1] == GROUPED
+    accepted = complaint_in_state("accepted", department=org.office, discipline=discipline_user)
+    page = client.get(reverse("complaints:detail", args=[accepted.pk])).text
+    # The department it is with is not offered again.
+    assert _department_groups(page, "reroute-department")[1] == [
+        ("市委", ["办公室"]),
+        ("市住建局", ["档案科"]),
+        ("东湖镇", ["党政办"]),
+    ]
+
+
+def test_the_statistics_unit_filter_is_grouped_with_any_first(org: Any, discipline_user: Any) -> None:
+    page = _client(discipline_user).get(reverse("stats:statistics")).text
+    select = re.search(r'<select name="unit"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None
+    assert re.match(r'\s*<option value=""[^>]*>不限</option>', select.group(1))
+    assert "---------" not in page
+    groups = re.findall(r'<optgroup label="([^"]+)">', select.group(1))
+    with translation.override("zh-hans"):
+        assert groups == [str(Unit.Kind(kind).label) for kind in ("party_organ", "government_organ", "township")]
+
+
+def test_the_escalation_filter_calls_level_0_not_escalated(org: Any, discipline_user: Any) -> None:
+    page = _client(discipline_user).get(reverse("complaints:queue")).text
+    select = re.search(r'<select name="escalation_level"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None
+    assert re.findall(r"<option [^>]*>([^<]*)</option>", select.group(1)) == [
+        "不限",
+        "未升级",
+        "部门负责人",
+        "纪委办公室",
+    ]
+    with translation.override("en"):
+        assert str(Complaint.Level(0).label) == "Not escalated"
+
+
+def test_a_notification_group_has_a_readable_heading() -> None:
+    user: Any = UserFactory()
+    services.notification_send(
+        recipients=[user],
+        kind="complaint_extension_requested",
+        params={"code": "TS-1", "days": 7},
+        now=timezone.now(),
+        email=False,
+    )
+    page = _client(user).get(reverse("notifications")).text
+    heading = re.search(r"<h3>([^<]*) <span", page)
+    assert heading is not None
+    assert heading.group(1) == "申请延期"
+    assert "…" not in page
+    for kind in KINDS:
+        assert KINDS[kind].group, f"{kind} has no group title"
+
+
+def test_the_agenda_says_reply_not_the_replys_text() -> None:
+    from complaints.dashboard import OWED
+
+    with translation.override("zh-hans"):
+        assert str(OWED[Complaint.Status.ASSIGNED]) == "答复"

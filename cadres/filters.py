@@ -8,15 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department, PersonalReport, Unit
 from cadres.widgets import UnitChoiceFilter, department_follows_unit
-
-YES_NO_ANY = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
+from workstyle.filters import StrictBooleanFilter
 
 
 def _visible_units(request: HttpRequest | None) -> QuerySet[Unit]:
@@ -27,8 +25,9 @@ def _visible_departments(request: HttpRequest | None) -> QuerySet[Department]:
     return Department.objects.visible_to(getattr(request, "user", None)).select_related("unit")
 
 
-def _yes_no(label: Any) -> django_filters.BooleanFilter:
-    return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=YES_NO_ANY))
+def _yes_no(label: Any) -> StrictBooleanFilter:
+    # Any / yes / no (the strict filter's own widget).
+    return StrictBooleanFilter(label=label)
 
 
 def _search(label: Any) -> django_filters.CharFilter:

@@ -48,6 +48,7 @@ from complaints.serializers import (
 from complaints.transitions import COMPLAINTS
 from workstyle.api import IsStaffUser, error_responses
 from workstyle.errors import NotAllowed
+from workstyle.filters import TRUE_VALUES
 from workstyle.serializers import ErrorSerializer
 from workstyle.workflow import GONE
 from workstyle.workflow_api import add_transition_actions
@@ -65,14 +66,13 @@ def _transition(
     )
 
 
-# The spellings of "true" that the overdue filter (a BooleanFilter) accepts.
-OVERDUE_TRUE = ("true", "True", "1")
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Complaints the caller may see, filtered",
-        description="Newest first; with `overdue=true` and no `ordering`, most overdue first.",
+        description=(
+            "Newest first; with `overdue=true` and no `ordering`, most overdue first. `ordering=due_at` sorts by "
+            "the deadline in force (complaints nobody owes an answer to last, either way), as the staff queue does."
+        ),
     ),
     retrieve=extend_schema(summary="One complaint", responses={200: ComplaintDetailSerializer, 404: ErrorSerializer}),
 )
@@ -85,7 +85,8 @@ class ComplaintViewSet(
     serializer_class = ComplaintSerializer
     permission_classes = [permissions.IsAuthenticated, IsStaffUser]
     filterset_class = ComplaintFilter
-    ordering_fields = ("submitted_at", "accept_due_at", "reply_due_at", "escalation_level", "updated_at")
+    # ``due_at``: the deadline in force, NULL (sorted last) when nobody owes an answer.
+    ordering_fields = ("submitted_at", "due_at", "accept_due_at", "reply_due_at", "escalation_level", "updated_at")
     ordering = ("-submitted_at", "-id")
 
     def get_queryset(self) -> QuerySet[Complaint]:
@@ -100,7 +101,7 @@ class ComplaintViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        if request.query_params.get("overdue") in OVERDUE_TRUE and not request.query_params.get("ordering"):
+        if request.query_params.get("overdue") in TRUE_VALUES and not request.query_params.get("ordering"):
             # The overdue, most overdue first: a walk down the deadline's index, however many there are.
             queryset = queryset.order_by("due_at", "id")
         page = self.paginate_queryset(queryset)

@@ -23,6 +23,7 @@ from complaints.selectors import (
     complaint_replied_in_time_q,
     complaint_reply_counted_q,
 )
+from workstyle.filters import StrictBooleanFilter
 from workstyle.forms import OneOfManySelect
 
 
@@ -52,7 +53,7 @@ class ComplaintFilter(django_filters.FilterSet):
     escalation_level = django_filters.ChoiceFilter(
         choices=Complaint.Level.choices, empty_label=_("any"), label=_("escalation level")
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("overdue"))
     submitted_after = django_filters.DateFilter(
         field_name="submitted_at", method="filter_submitted_after", label=_("submitted on or after")
     )
@@ -65,16 +66,16 @@ class ComplaintFilter(django_filters.FilterSet):
     channel = django_filters.MultipleChoiceFilter(
         choices=Complaint.Channel.choices, distinct=False, widget=forms.MultipleHiddenInput, label=_("channel")
     )
-    accepted = django_filters.BooleanFilter(
+    accepted = StrictBooleanFilter(
         field_name="accepted_at", lookup_expr="isnull", exclude=True, widget=forms.HiddenInput, label=_("accepted")
     )
-    answered = django_filters.BooleanFilter(
+    answered = StrictBooleanFilter(
         field_name="replied_at", lookup_expr="isnull", exclude=True, widget=forms.HiddenInput, label=_("answered")
     )
-    accepted_in_time = django_filters.BooleanFilter(
+    accepted_in_time = StrictBooleanFilter(
         method="filter_accepted_in_time", widget=forms.HiddenInput, label=_("decided in time")
     )
-    replied_in_time = django_filters.BooleanFilter(
+    replied_in_time = StrictBooleanFilter(
         method="filter_replied_in_time", widget=forms.HiddenInput, label=_("answered in time")
     )
     rating = django_filters.MultipleChoiceFilter(

@@ -38,6 +38,7 @@ from complaints.selectors import (
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
 from workstyle.errors import DomainError, NotAllowed
+from workstyle.filters import TRUE_VALUES
 from workstyle.forms import form_add_domain_error
 from workstyle.http import safe_next
 from workstyle.links import related_links
@@ -132,7 +133,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     counts = [(value, label, by_status[value]) for value, label in Complaint.Status.choices]
 
     # The overdue, most overdue first unless a column is chosen: a walk down the deadline's index.
-    overdue = request.GET.get("overdue") in ("true", "True", "1", "on")
+    overdue = request.GET.get("overdue") in TRUE_VALUES
     sort, ordering = _sorting(request.GET.get("sort", "due" if overdue else DEFAULT_SORT))
     rows = with_due(filtered.select_related("department__unit", "handler", "unit")).order_by(*ordering)
     page = paginate(request, rows, size=PAGE_SIZE)

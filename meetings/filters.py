@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingReport, RectificationItem
 from meetings.selectors import rectification_overdue_q, report_overdue_q
+from workstyle.filters import StrictBooleanFilter
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -36,7 +37,7 @@ class MeetingFilter(django_filters.FilterSet):
         choices=MeetingReport.Status.choices,
         empty_label=_("Any"),
     )
-    overdue = django_filters.BooleanFilter(label=_("report overdue"), method="filter_overdue")
+    overdue = StrictBooleanFilter(label=_("report overdue"), method="filter_overdue")
 
     class Meta:
         model = Meeting
@@ -54,7 +55,7 @@ class ReportFilter(django_filters.FilterSet):
     meeting = IdFilter(label=_("meeting (id)"), field_name="meeting")
     year = YearFilter(label=_("year"), field_name="meeting__held_on", lookup_expr="year")
     status = django_filters.ChoiceFilter(label=_("status"), choices=MeetingReport.Status.choices, empty_label=_("Any"))
-    overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    overdue = StrictBooleanFilter(label=_("overdue"), method="filter_overdue")
 
     class Meta:
         model = MeetingReport
@@ -77,7 +78,7 @@ class RectificationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=RectificationItem.Status.choices, empty_label=_("Any")
     )
-    overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    overdue = StrictBooleanFilter(label=_("overdue"), method="filter_overdue")
 
     class Meta:
         model = RectificationItem

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
 
@@ -23,6 +22,7 @@ from complaints.public.api import ClientThrottle
 from supervision.filters import PublicNoticeFilter
 from supervision.models import Notice
 from supervision.serializers import PublicNoticeSerializer
+from workstyle.filters import FilterBackend
 from workstyle.paging import paginate
 
 PAGE_SIZE = 20
@@ -104,7 +104,7 @@ class PublicNoticeListView(generics.ListAPIView[Notice]):
         return notices_published()
 
     filterset_class = PublicNoticeFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
 
     @extend_schema(operation_id="public_notice_list", summary="Published notices", auth=[], tags=["public"])
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:

@@ -18,6 +18,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from workstyle import services
+from workstyle.filters import StrictBooleanFilter
 from workstyle.models import ApiToken, Notification
 from workstyle.serializers import (
     ApiTokenSerializer,
@@ -76,7 +77,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=gettext_lazy("unread"))
+    unread = StrictBooleanFilter(field_name="read_at", lookup_expr="isnull", label=gettext_lazy("unread"))
 
     class Meta:
         model = Notification

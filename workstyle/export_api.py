@@ -82,6 +82,17 @@ class ExportSerializer(serializers.ModelSerializer[Export]):
 class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Export]):
     serializer_class = ExportSerializer
     permission_classes = [permissions.IsAuthenticated, IsStaffUser]
+    ordering_fields = (
+        "id",
+        "kind",
+        "format",
+        "status",
+        "rows_total",
+        "rows_done",
+        "created_at",
+        "finished_at",
+        "expires_at",
+    )
 
     def get_queryset(self) -> Any:
         return Export.objects.visible_to(self.request.user).order_by("-created_at", "-id")

@@ -103,6 +103,13 @@ def _resolve(model: type[models.Model], path: str) -> tuple[models.Field[Any, An
     return target, nullable
 
 
+def may_be_null(model: type[models.Model], path: str) -> bool:
+    """Whether ordering ``model`` by the lookup ``path`` can meet NULLs (a nullable column, or a
+    nullable foreign key on the way)."""
+    resolved = _resolve(model, path)
+    return resolved is not None and resolved[1]
+
+
 def keyset_of(queryset: QuerySet[Any]) -> list[Key] | None:
     """The keys of the queryset's ordering, ending with the primary key so that they are unique; None
     when the ordering is not made of columns that are never NULL (then pages go by OFFSET)."""

@@ -336,9 +336,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "workstyle.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # Both refuse a value they do not understand (a 400) rather than ignore it.
+        "workstyle.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "workstyle.api.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workstyle.api.exception_handler",

@@ -601,6 +601,7 @@ def test_identity_access_rows_are_explicit(world: World) -> None:
 def test_an_extension_is_asked_for_before_the_reply_deadline_only(world: World) -> None:
     complaint = world.complaint(S.ASSIGNED)
     head = world.actor("head")
+    assert complaint.reply_due_at is not None
     late = complaint.reply_due_at + dt.timedelta(minutes=1)
     assert "request_extension" not in COMPLAINTS.allowed_actions(user=head, obj=complaint, now=late)
     with pytest.raises(TransitionError) as refused:

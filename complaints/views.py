@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -381,6 +382,51 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 # Letters, calls and visits, and their receipts
 
 
+def _day(value: Any) -> str:
+    return date_format(timezone.localtime(value), "Y-m-d")
+
+
+def receipt_situation(complaint: Complaint, *, now: Any) -> list[str]:
+    """Where the complaint stands, in the receipt's words: a receipt reprinted long after the
+    complaint came in must not promise a decision that was taken long ago, or a date now past."""
+    S = Complaint.Status
+    status = complaint.status
+    if status == S.WITHDRAWN:
+        return [_("This complaint concerns the same matter as another one and is handled together with it.")]
+    if status == S.SUBMITTED:
+        due = _day(complaint.accept_due_at)
+        if complaint.accept_due_at < now:
+            return [_("The decision whether to accept it was due by %(due)s and is overdue.") % {"due": due}]
+        return [_("The decision whether to accept it is due by %(due)s.") % {"due": due}]
+    if status == S.REJECTED:
+        decided = complaint.closed_at or complaint.updated_at
+        return [_("It was not accepted (decided on %(at)s).") % {"at": _day(decided)}]
+    lines = []
+    if complaint.accepted_at is not None:
+        lines.append(_("It was accepted on %(at)s.") % {"at": _day(complaint.accepted_at)})
+    if status in (S.ACCEPTED, S.ASSIGNED, S.RETURNED) and complaint.reply_due_at is not None:
+        due = _day(complaint.reply_due_at)
+        if complaint.reply_due_at < now:
+            lines.append(_("The reply was due by %(due)s and is overdue.") % {"due": due})
+        else:
+            lines.append(_("The reply is due by %(due)s.") % {"due": due})
+    if complaint.replied_at is not None:
+        lines.append(_("It was answered on %(at)s.") % {"at": _day(complaint.replied_at)})
+    if complaint.review_requested_at is not None:
+        lines.append(_("A review was requested on %(at)s.") % {"at": _day(complaint.review_requested_at)})
+        if complaint.review_replied_at is not None:
+            lines.append(_("The review was answered on %(at)s.") % {"at": _day(complaint.review_replied_at)})
+        elif status == S.REVIEW_REQUESTED and complaint.review_due_at is not None:
+            due = _day(complaint.review_due_at)
+            if complaint.review_due_at < now:
+                lines.append(_("The answer to the review was due by %(due)s and is overdue.") % {"due": due})
+            else:
+                lines.append(_("The answer to the review is due by %(due)s.") % {"due": due})
+    if status == S.CLOSED and complaint.closed_at is not None:
+        lines.append(_("It was closed on %(at)s.") % {"at": _day(complaint.closed_at)})
+    return lines
+
+
 def _receipt_context(request: HttpRequest, complaint: Complaint, *, access_key: str = "") -> dict[str, Any]:
     address = f"{settings.WORKSTYLE_SITE_URL.rstrip('/')}{reverse('complaints:track')}"
     qr = segno.make(f"{address}?{urlencode({'code': complaint.tracking_code})}", error="m")
@@ -388,6 +434,7 @@ def _receipt_context(request: HttpRequest, complaint: Complaint, *, access_key: 
         "complaint": complaint,
         "access_key": access_key,
         "track_address": address,
+        "situation": receipt_situation(complaint, now=timezone.now()),
         "may_reissue": complaint_may_intake(request.user),
         # Inline SVG: printed with the page, nothing loaded from anywhere.
         "qr_svg": mark_safe(qr.svg_inline(scale=4, omitsize=True, title=complaint.tracking_code)),  # noqa: S308

@@ -102,7 +102,9 @@ class PublicCaptchaField(CaptchaField):
 
 
 class ComplaintForm(forms.Form):
-    category = forms.ChoiceField(label=_("What is it about?"), choices=[("", "---------"), *Category.choices])
+    category = forms.ChoiceField(
+        label=_("What is it about?"), choices=[("", _("Choose a category")), *Category.choices]
+    )
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, help_text=_("One line that sums it up."))
     description = forms.CharField(
         label=_("What happened"),
@@ -141,7 +143,14 @@ class ComplaintForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    captcha = PublicCaptchaField(label=_("Type the characters shown in the picture"))
+    captcha = PublicCaptchaField(
+        label=_("Type the characters shown in the picture"),
+        # Worded like the field's label, not the library's own "Invalid CAPTCHA".
+        error_messages={
+            "required": _("Type the characters shown in the picture."),
+            "invalid": _("The code you typed does not match the picture. Please try again."),
+        },
+    )
 
     @property
     def is_spam(self) -> bool:

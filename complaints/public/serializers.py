@@ -21,15 +21,41 @@ from complaints.models import Category, CategoryPolicy, Complaint
 from complaints.permissions import complaint_review_deadline
 from complaints.public.forms import COMMENT_MAX, DESCRIPTION_MAX, FEEDBACK_MAX, TITLE_MAX, phone_validator
 
+S = Complaint.Status
+
+# The states as the complainant reads them. The workflow's own names say who holds the complaint
+# inside the office ("assigned", "returned to the office"); the complainant only needs to know
+# whether it is being worked on, answered or finished. The API's ``status`` keeps the state itself.
+CITIZEN_STATUS_LABELS: dict[str, Any] = {
+    S.SUBMITTED: _("Waiting for the decision on acceptance"),
+    S.ACCEPTED: _("Being handled"),
+    S.ASSIGNED: _("Being handled"),
+    S.RETURNED: _("Being handled"),
+    S.REJECTED: _("Not accepted"),
+    S.REPLIED: _("Replied"),
+    S.REVIEW_REQUESTED: _("Under review"),
+    S.REVIEW_REPLIED: _("Review answered"),
+    S.CLOSED: _("Closed"),
+    S.WITHDRAWN: _("Handled together with another complaint"),
+}
+
+
+def citizen_status_label(status: str) -> str:
+    return str(CITIZEN_STATUS_LABELS.get(status) or Complaint.Status(status).label)
+
 
 def public_facts(complaint: Complaint, *, now: dt.datetime) -> dict[str, Any]:
     """The complaint as its complainant sees it, for the tracking page and the API alike."""
     department = complaint.department
     may = selectors.complaint_public_actions(complaint, now=now)
+    # The deadline in force (``Complaint.DEADLINES``), read from the state rather than the stored
+    # ``due_at`` so that an instance a service has just saved answers the same.
+    due = complaint.current_due_at
+    overdue = due is not None and due < now
     return {
         "tracking_code": complaint.tracking_code,
         "status": complaint.status,
-        "status_label": complaint.get_status_display(),
+        "status_label": citizen_status_label(complaint.status),
         "category": complaint.category,
         "category_label": complaint.get_category_display(),
         "title": complaint.title,
@@ -62,6 +88,11 @@ def public_facts(complaint: Complaint, *, now: dt.datetime) -> dict[str, Any]:
         "review_replied_at": complaint.review_replied_at,
         "closed_at": complaint.closed_at,
         "merged": complaint.merged_into_id is not None,
+        # For the page alone: which answer is late, since when, and how far up it has gone (the
+        # level only, never who holds it).
+        "overdue_since": due if overdue else None,
+        "overdue_deadline": Complaint.DEADLINES.get(complaint.status, "") if overdue else "",
+        "escalation_level": complaint.escalation_level,
     }
 
 

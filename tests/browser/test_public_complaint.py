@@ -10,6 +10,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from complaints.models import Complaint
+from complaints.public.serializers import citizen_status_label
 from tests.complaints.public_helpers import REPLY_TEXT, png_bytes, reply
 
 
@@ -23,9 +24,10 @@ def private_media(settings: Any, tmp_path: Any) -> Any:
 
 
 def label(status: str) -> str:
-    # The browser asks for Chinese (zh-CN), the site's default language.
+    # The browser asks for Chinese (zh-CN), the site's default language; the page names the state
+    # in the complainant's words.
     with translation.override("zh-hans"):
-        return str(Complaint.Status(status).label)
+        return citizen_status_label(status)
 
 
 def test_a_citizen_files_tracks_and_rates_a_complaint(

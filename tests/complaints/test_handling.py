@@ -381,6 +381,48 @@ def test_a_reprinted_receipt_issues_a_new_key_on_the_record(world: World) -> Non
     assert client_for(world.actor("other")).get(url).status_code == 404
 
 
+def test_a_reprinted_receipt_tells_where_the_complaint_stands_now(world: World) -> None:
+    # Recorded and accepted in 2025, reprinted long after its reply was due.
+    complaint, _key = intake(world, received_at=T0 - dt.timedelta(days=1))
+    complaint = services.complaint_accept(
+        actor=world.discipline, complaint=complaint, department=world.org.office, now=NOW
+    )
+    url = reverse("complaints:receipt", args=[complaint.pk])
+    office = client_for(world.discipline)
+    for response in (office.get(url, HTTP_ACCEPT_LANGUAGE="en"), office.post(url, HTTP_ACCEPT_LANGUAGE="en")):
+        html = response.content.decode()
+        assert "The decision whether to accept it" not in html
+        assert f"It was accepted on {timezone.localtime(NOW):%Y-%m-%d}." in html
+        due = f"{timezone.localtime(complaint.reply_due_at):%Y-%m-%d}"
+        assert f"The reply was due by {due} and is overdue." in html
+
+    zh = office.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已于" in zh
+    assert "受理" in zh
+
+
+def test_a_receipt_of_an_answered_or_closed_complaint_says_so(world: World) -> None:
+    office = client_for(world.discipline)
+    closed = world.complaint(S.CLOSED)
+    html = office.get(reverse("complaints:receipt", args=[closed.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"It was answered on {timezone.localtime(closed.replied_at):%Y-%m-%d}." in html
+    assert f"It was closed on {timezone.localtime(closed.closed_at):%Y-%m-%d}." in html
+    assert "is due by" not in html
+    assert "The decision whether to accept it" not in html
+
+
+def test_only_a_receipt_awaiting_the_decision_promises_one(world: World) -> None:
+    complaint, _key = intake(world, received_at=timezone.now() - dt.timedelta(days=1), now=timezone.now())
+    html = (
+        client_for(world.discipline)
+        .get(reverse("complaints:receipt", args=[complaint.pk]), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    due = f"{timezone.localtime(complaint.accept_due_at):%Y-%m-%d}"
+    assert f"The decision whether to accept it is due by {due}." in html
+    assert "It was accepted" not in html
+
+
 # --- supplements -----------------------------------------------------------------------------------
 
 

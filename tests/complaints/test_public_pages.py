@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from complaints import codes
 from complaints.models import Complaint
+from complaints.public.serializers import citizen_status_label
 from complaints.public.views import RECEIPT_SESSION_KEY, TRACKED_SESSION_KEY
 from tests.complaints.public_helpers import REPLY_TEXT, docx_bytes, exe_bytes, png_bytes, reply, submit, upload
 
@@ -68,7 +69,7 @@ def receipt_of(response: Any) -> tuple[str, str]:
 
 def status_label(complaint: Complaint) -> str:
     with translation.override("en"):
-        return str(complaint.get_status_display())
+        return citizen_status_label(complaint.status)
 
 
 def look_up(client: Client, code: str, key: str) -> Any:
@@ -133,7 +134,7 @@ def test_the_captcha_is_required(client: Client, db: Any) -> None:
     assert not django_settings.CAPTCHA_TEST_MODE
     response = client.post(NEW, form_data())
     assert response.status_code == 200
-    assert "Invalid CAPTCHA" in response.content.decode()
+    assert "The code you typed does not match the picture. Please try again." in response.content.decode()
     response = client.post(NEW, form_data(captcha_1=""))
     assert response.status_code == 200
     assert 'name="captcha_1"' in response.content.decode()
@@ -421,3 +422,145 @@ def test_lookups_are_rate_limited(client: Client, db: Any, settings: Any) -> Non
     response = look_up(client, "AAAA", "BBBB")
     assert response.status_code == 429
     assert "Too many look-ups" in response.content.decode()
+
+
+# --- what a citizen reads: plain states, late answers, errors he can find ---------------------
+
+
+def test_the_category_select_prompts_for_a_choice(client: Client, db: Any) -> None:
+    html = client.get(NEW).content.decode()
+    assert re.search(r'<select name="category"[^>]*>\s*<option value="" selected>Choose a category</option>', html)
+    assert "---------" not in html
+    zh = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(NEW).content.decode()
+    assert '<option value="" selected>请选择类别</option>' in zh
+
+
+def test_a_wrong_captcha_brings_the_form_back_with_a_summary_of_its_errors(client: Client, db: Any) -> None:
+    # Outside the test mode "PASSED" is a wrong answer; the e-mail is wrong too.
+    response = client.post(NEW, form_data(complainant_email="nope", title="路灯坏了三个月"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = re.search(r'<div class="error-summary" role="alert"[^>]*>(.*?)</div>', html, re.S)
+    assert summary is not None, "no error summary"
+    assert html.index('class="error-summary"') < html.index('name="category"')  # at the top of the form
+    body = summary.group(1)
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', body)
+    assert [target for target, _text in links] == ["id_complainant_email", "id_captcha_1"]
+    for target, _text in links:
+        assert f'id="{target}"' in html  # each link leads to its field
+    assert "The code you typed does not match the picture. Please try again." in links[1][1]
+    assert "Invalid CAPTCHA" not in html
+    assert "<title>Error: File a complaint" in html
+    # Focused by a static script, never an inline one (CSP).
+    assert '<script src="/static/js/form-errors.js" defer></script>' in html
+    assert "<script>" not in html
+    assert 'style="' not in html
+    # What he typed is kept; only the captcha starts over.
+    assert 'value="路灯坏了三个月"' in html
+    assert form_data()["description"] in html
+    assert 'value="nope"' in html
+    assert re.search(r'<option value="arbitrary_charges" selected>', html)
+    assert not Complaint.objects.exists()
+
+
+def test_the_captcha_error_reads_the_same_in_chinese(db: Any) -> None:
+    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").post(NEW, form_data()).content.decode()
+    assert "验证码不正确，请重新输入。" in html
+    assert "认证码" not in html
+
+
+def test_a_valid_form_has_no_error_summary(client: Client, db: Any) -> None:
+    html = client.get(NEW).content.decode()
+    assert "error-summary" not in html
+    assert "form-errors.js" not in html
+
+
+def _assigned(org: Any, discipline_user: Any, *, now: dt.datetime) -> Complaint:
+    from tests.factories.complaints import complaint_in_state
+
+    return complaint_in_state(
+        Complaint.Status.ASSIGNED, department=org.office, handler=org.cadre, discipline=discipline_user, now=now
+    )
+
+
+def test_tracking_says_when_the_reply_is_overdue_and_escalated(client: Client, org: Any, discipline_user: Any) -> None:
+    from complaints.escalation import escalate_overdue
+    from supervision.models import AccountabilityCase
+
+    complaint = _assigned(org, discipline_user, now=timezone.now() - dt.timedelta(days=200))
+    due = complaint.reply_due_at
+    assert due is not None
+    assert due < timezone.now() - dt.timedelta(days=10)
+    # The ladder as it runs: the head the day after the deadline, the discipline office a week on.
+    escalate_overdue(now=due + dt.timedelta(days=1))
+    escalate_overdue(now=timezone.now())
+    complaint.refresh_from_db()
+    assert complaint.escalation_level == Complaint.Level.DISCIPLINE_OFFICE
+    assert AccountabilityCase.objects.exists()
+
+    look_up(client, complaint.tracking_code, complaint.access_key)
+    html = client.get(TRACK).content.decode()
+    with translation.override("en"):
+        from django.template.defaultfilters import date
+
+        day = str(date(timezone.localtime(due), "DATE_FORMAT"))
+    assert f"The reply to your complaint is overdue: it was due on {day}." in html
+    assert "escalated to the discipline inspection office for supervision" in html
+    # The state in words a citizen knows, not the office's own.
+    assert '<span class="status" id="complaint-status">Being handled</span>' in html
+    assert ">Assigned<" not in html
+    for name in (org.head.name, org.cadre.name, discipline_user.username):
+        assert name not in html
+
+    zh = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    look_up(zh, complaint.tracking_code, complaint.access_key)
+    html = zh.get(TRACK).content.decode()
+    assert "正在办理" in html
+    assert "已分派" not in html
+    assert "答复已逾期" in html
+    assert "已升级至纪委督办" in html
+
+
+def test_a_complaint_escalated_once_says_so_without_naming_anyone(
+    client: Client, org: Any, discipline_user: Any
+) -> None:
+    from complaints.escalation import escalate_overdue
+
+    complaint = _assigned(org, discipline_user, now=timezone.now() - dt.timedelta(days=200))
+    assert complaint.reply_due_at is not None
+    escalate_overdue(now=complaint.reply_due_at + dt.timedelta(days=1))
+    look_up(client, complaint.tracking_code, complaint.access_key)
+    html = client.get(TRACK).content.decode()
+    assert "escalated to a higher level for supervision" in html
+    assert "discipline inspection office" not in html
+    assert org.head.name not in html
+
+
+def test_tracking_an_answer_still_in_time_shows_no_alarm(client: Client, org: Any, discipline_user: Any) -> None:
+    complaint = _assigned(org, discipline_user, now=timezone.now())
+    look_up(client, complaint.tracking_code, complaint.access_key)
+    html = client.get(TRACK).content.decode()
+    assert "Being handled" in html
+    assert "Reply due" in html
+    assert "overdue" not in html
+    assert "escalated" not in html
+    assert 'id="overdue"' not in html
+    assert "Decision on acceptance due" not in html
+
+
+def test_an_overdue_decision_on_acceptance_is_named_as_such(client: Client, db: Any) -> None:
+    complaint, key = submit(now=timezone.now() - dt.timedelta(days=40))
+    look_up(client, complaint.tracking_code, key)
+    html = client.get(TRACK).content.decode()
+    assert "Waiting for the decision on acceptance" in html
+    assert "The decision on whether to accept your complaint is overdue" in html
+
+
+def test_the_public_api_keeps_the_state_and_gives_the_citizens_label(org: Any, discipline_user: Any) -> None:
+    complaint = _assigned(org, discipline_user, now=timezone.now())
+    body = Client(HTTP_ACCEPT_LANGUAGE="en").get(
+        f"/api/v1/public/complaints/{complaint.tracking_code}/", HTTP_X_ACCESS_KEY=complaint.access_key
+    )
+    assert body.status_code == 200
+    assert body.json()["status"] == "assigned"
+    assert body.json()["status_label"] == "Being handled"

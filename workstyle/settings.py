@@ -341,7 +341,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "workstyle.api.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "workstyle.schema.AutoSchema",
     "EXCEPTION_HANDLER": "workstyle.api.exception_handler",
     # Throttles count the client's address as workstyle.http.client_ip sees it, never a header
     # the client could set himself.

@@ -49,3 +49,15 @@ def test_the_documentation_pages_need_no_inline_script_and_no_other_host(client:
     assert "script-src 'self' 'nonce-" in policy
     assert "'unsafe-inline'" not in policy
     assert "'nonce-" not in client.get("/api/docs/")["Content-Security-Policy"].split("style-src")[1].split(";")[0]
+
+
+def test_operations_are_grouped_by_resource_and_keep_their_ids(db: Any) -> None:
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    complaints = schema["paths"]["/api/v1/complaints/"]["get"]
+    assert complaints["tags"] == ["complaints"]
+    # The ids clients were generated with do not change with the grouping.
+    assert complaints["operationId"] == "api_v1_complaints_list"
+    assert schema["paths"]["/api/v1/public/complaints/"]["post"]["tags"] == ["public"]
+    tags = {tag for path in schema["paths"].values() for operation in path.values() for tag in operation["tags"]}
+    assert "api" not in tags
+    assert {"complaints", "meetings", "cases", "statistics", "exports", "public"} <= tags

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Department, PersonalReport, Unit
-from cadres.widgets import UnitChoiceFilter, department_follows_unit
+from cadres.widgets import DepartmentChoiceFilter, UnitChoiceFilter, department_follows_unit
 from workstyle.filters import StrictBooleanFilter
 
 
@@ -76,9 +76,7 @@ class CadreFilter(_SearchFilterSet):
     search_fields = ("name", "staff_number")
     q = _search(_("Search (name or staff number)"))
     unit = UnitChoiceFilter(label=_("Unit"), queryset=_visible_units, empty_label=_("Any"))
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=_visible_departments, empty_label=_("Any")
-    )
+    department = DepartmentChoiceFilter(label=_("Department"), queryset=_visible_departments, empty_label=_("Any"))
     rank = django_filters.ChoiceFilter(label=_("Rank"), choices=Cadre.Rank.choices, empty_label=_("Any"))
     is_leading = _yes_no(_("Leading cadre"))
     active = _yes_no(_("Active"))

@@ -183,6 +183,23 @@ class PublicComplaintSerializer(serializers.Serializer[dict[str, Any]]):
     review_replied_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
     merged = serializers.BooleanField(help_text=_("Joined to another complaint about the same matter."))
+    overdue_since = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the answer now owed fell due, if that moment has passed; else null.")
+    )
+    overdue_deadline = serializers.ChoiceField(
+        choices=[
+            ("", ""),
+            ("accept_due_at", "accept_due_at"),
+            ("reply_due_at", "reply_due_at"),
+            ("review_due_at", "review_due_at"),
+        ],
+        help_text=_(
+            "Which answer is late: the decision on acceptance, the reply or the answer to a review; empty when none."
+        ),
+    )
+    escalation_level = serializers.IntegerField(
+        help_text=_("0: not escalated; 1: escalated for supervision; 2: escalated to the discipline office.")
+    )
 
 
 class FeedbackSerializer(serializers.Serializer[dict[str, Any]]):

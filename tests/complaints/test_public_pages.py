@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from rest_framework.test import APIClient
 
 from complaints import codes
 from complaints.models import Complaint
@@ -564,3 +565,20 @@ def test_the_public_api_keeps_the_state_and_gives_the_citizens_label(org: Any, d
     assert body.status_code == 200
     assert body.json()["status"] == "assigned"
     assert body.json()["status_label"] == "Being handled"
+
+
+def test_the_api_tells_a_tracking_client_what_the_page_tells(client: Client, org: Any, discipline_user: Any) -> None:
+    from complaints.escalation import escalate_overdue
+
+    late = _assigned(org, discipline_user, now=timezone.now() - dt.timedelta(days=200))
+    assert late.reply_due_at is not None
+    escalate_overdue(now=late.reply_due_at + dt.timedelta(days=1))
+    on_time = _assigned(org, discipline_user, now=timezone.now())
+    api = APIClient()
+    body = api.get(f"/api/v1/public/complaints/{late.tracking_code}/", HTTP_X_ACCESS_KEY=late.access_key).json()
+    assert dt.datetime.fromisoformat(body["overdue_since"]) == late.reply_due_at
+    assert body["overdue_deadline"] == "reply_due_at"
+    assert body["escalation_level"] == 1
+    assert body["status"] == "assigned"  # the state itself; the label is the citizen's
+    fine = api.get(f"/api/v1/public/complaints/{on_time.tracking_code}/", HTTP_X_ACCESS_KEY=on_time.access_key).json()
+    assert (fine["overdue_since"], fine["overdue_deadline"], fine["escalation_level"]) == (None, "", 0)

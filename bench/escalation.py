@@ -45,14 +45,16 @@ GOAL_RATIO = 2.0
 GOAL_RATE = 7000
 
 
-def _database_url(args: argparse.Namespace) -> str:
-    if args.database_url:
-        return str(args.database_url)
+def bench_database_url(given: str | None, database: str) -> str:
+    """The database a bench works on: ``given`` (its ``--database-url``), else ``database`` on the
+    server of $DATABASE_URL, which must be PostgreSQL. Every bench script reads its own this way."""
+    if given:
+        return str(given)
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/workstyle")
     parts = urlsplit(base)
     if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/escalation.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    return urlunsplit(parts._replace(path=f"/{DEFAULT_DB}"))
+        sys.exit(f"bench/{Path(sys.argv[0]).name} needs PostgreSQL: set DATABASE_URL=postgres://…")
+    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
 def _ensure_database(url: str) -> None:
@@ -389,7 +391,7 @@ def _mib(size: float) -> str:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    url = _database_url(args)
+    url = bench_database_url(args.database_url, DEFAULT_DB)
     _ensure_database(url)
     _setup_django(url, migrate=not args.no_migrate)
 

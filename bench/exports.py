@@ -33,28 +33,18 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.escalation import _clear, _ensure_database, _setup_django  # noqa: E402
+from bench.escalation import _clear, _ensure_database, _setup_django, bench_database_url  # noqa: E402
 
 DEFAULT_DB = "ws_exports_bench"
 CHUNK = 100_000
 GOAL_SECONDS = 60
 GOAL_MB = 150
 INSPECTOR = "bench-inspector"
-
-
-def _database_url(args: argparse.Namespace) -> str:
-    if args.database_url:
-        return str(args.database_url)
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/workstyle")
-    parts = urlsplit(base)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/exports.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    return urlunsplit(parts._replace(path=f"/{DEFAULT_DB}"))
 
 
 _INSERT = """
@@ -144,7 +134,7 @@ def _seed(n: int, departments: int, now: Any) -> None:
 
 def _child(args: argparse.Namespace) -> None:
     """The worker's part, in a process of its own: prints its figures as one JSON line."""
-    _setup_django(_database_url(args), migrate=False)
+    _setup_django(bench_database_url(args.database_url, DEFAULT_DB), migrate=False)
     from django.utils import timezone
 
     from workstyle import export_services
@@ -165,7 +155,7 @@ def _child(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> list[dict[str, Any]]:
-    url = _database_url(args)
+    url = bench_database_url(args.database_url, DEFAULT_DB)
     _ensure_database(url)
     private = Path(args.private_dir or tempfile.mkdtemp(prefix="ws-exports-bench-"))
     os.environ["WORKSTYLE_PRIVATE_MEDIA_ROOT"] = str(private)

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.escalation import _ensure_database, _setup_django  # noqa: E402
+from bench.escalation import _ensure_database, _setup_django, bench_database_url  # noqa: E402
 
 DEFAULT_DB = "ws_lists_bench"
 CHUNK = 100_000
@@ -83,16 +83,6 @@ def _median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def _database_url(args: argparse.Namespace) -> str:
-    if args.database_url:
-        return str(args.database_url)
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/workstyle")
-    parts = urlsplit(base)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/lists.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    return urlunsplit(parts._replace(path=f"/{DEFAULT_DB}"))
 
 
 def _recreate(url: str) -> None:
@@ -259,7 +249,7 @@ def _switch(url: str) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    base = _database_url(args)
+    base = bench_database_url(args.database_url, DEFAULT_DB)
     sizes = sorted(args.sizes)
     urls = {size: _at_size(base, size) for size in sizes}
     _ensure_database(urls[sizes[0]])

@@ -51,16 +51,6 @@ GOAL_SUBMIT_SHARE = 0.40
 GOAL_STAFF_P95_MS = 300.0
 
 
-def _database_url(args: argparse.Namespace) -> str:
-    if args.database_url:
-        return str(args.database_url)
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/workstyle")
-    parts = urlsplit(base)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/load.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    return urlunsplit(parts._replace(path=f"/{DEFAULT_DB}"))
-
-
 def _redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")
     if not url:
@@ -350,7 +340,10 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("a run lasts at most 600 seconds")
 
     _ensure_locust()
-    url = _database_url(args)
+    sys.path.insert(0, str(ROOT))
+    from bench.escalation import bench_database_url
+
+    url = bench_database_url(args.database_url, DEFAULT_DB)
     _setup(url, _redis_url())
     from django.core.management import call_command
 

@@ -32,12 +32,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.escalation import _clear, _ensure_database, _setup_django  # noqa: E402
+from bench.escalation import _clear, _ensure_database, _setup_django, bench_database_url  # noqa: E402
 
 DEFAULT_DB = "workstyle_stats_bench"
 GOAL_S = 1.0
@@ -154,16 +154,6 @@ SELECT c.reply_due_at + interval '8 days', NULL::integer, 'escalate', '1', '2', 
  WHERE c.id BETWEEN %(low)s AND %(high)s AND c.reply_due_at IS NOT NULL
    AND COALESCE(c.replied_at, %(now)s) > c.reply_due_at + interval '8 days'
 """
-
-
-def _database_url(args: argparse.Namespace) -> str:
-    if args.database_url:
-        return str(args.database_url)
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/workstyle")
-    parts = urlsplit(base)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/statistics.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    return urlunsplit(parts._replace(path=f"/{DEFAULT_DB}"))
 
 
 def _organisation(units: int, departments: int) -> tuple[list[int], list[int], Any]:
@@ -335,7 +325,7 @@ PARTS: dict[str, Callable[[dict[str, Any], dict[str, Any], int], None]] = {
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    url = _database_url(args)
+    url = bench_database_url(args.database_url, DEFAULT_DB)
     _ensure_database(url)
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
     _setup_django(url, migrate=not args.no_migrate)

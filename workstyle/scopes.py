@@ -23,6 +23,13 @@ from django.db.models import Model, Q, QuerySet
 _M = TypeVar("_M", bound=Model)
 
 
+def _any_of(scopes: tuple[Q, ...]) -> Q:
+    combined = Q()
+    for scope in scopes:
+        combined |= scope
+    return combined
+
+
 class ScopedQuerySet(QuerySet[_M]):
     """A queryset that may carry the parts its visibility is the union of. Every filter narrows the
     whole and each part alike, so the parts stay valid through ``filter``, ``exclude``,
@@ -34,10 +41,7 @@ class ScopedQuerySet(QuerySet[_M]):
         """This queryset narrowed to the OR of ``scopes``, and knowing them as its parts."""
         if not scopes:
             return self.none()
-        combined = Q()
-        for scope in scopes:
-            combined |= scope
-        clone = self.filter(combined)
+        clone = self.filter(_any_of(scopes))
         clone._scopes = tuple(scopes) if len(scopes) > 1 else None
         return clone
 
@@ -60,10 +64,7 @@ class ScopedQuerySet(QuerySet[_M]):
 
     def _whole_condition(self) -> Any:
         """The OR of the parts as the query holds it (a node of its WHERE), to find it there."""
-        combined = Q()
-        for scope in self._scopes or ():
-            combined |= scope
-        return self.model._default_manager.filter(combined).query.where.children[0]
+        return self.model._default_manager.filter(_any_of(self._scopes or ())).query.where.children[0]
 
     def _clone(self) -> Self:
         clone = super()._clone()  # type: ignore[misc]
@@ -89,20 +90,21 @@ def _parts(qs: QuerySet[Any]) -> list[QuerySet[Any]] | None:
     return parts()
 
 
+def _union_of_heads(parts: list[QuerySet[Any]], limit: int) -> QuerySet[Any]:
+    heads = [part.values("pk")[:limit] for part in parts]
+    return heads[0].union(*heads[1:])
+
+
 def bounded_pks(qs: QuerySet[Any], limit: int) -> QuerySet[Any]:
     """The primary keys of ``qs``'s first ``limit`` rows in its order — as a UNION of each part's
     first ``limit`` when it has parts, which holds them all (and up to ``limit`` more of each
     part beyond them: a count of it above ``limit`` still means "more than ``limit``")."""
     parts = _parts(qs)
-    if parts is None:
-        return qs.values("pk")[:limit]
-    heads = [part.values("pk")[:limit] for part in parts]
-    return heads[0].union(*heads[1:])
+    return qs.values("pk")[:limit] if parts is None else _union_of_heads(parts, limit)
 
 
 def bounded(qs: QuerySet[Any], limit: int) -> QuerySet[Any]:
     """``qs`` narrowed to the rows that can be among its first ``limit`` (its order and filters
     unchanged): itself without parts, else the rows of ``bounded_pks``. Slice it as before."""
-    if _parts(qs) is None:
-        return qs
-    return qs.filter(pk__in=bounded_pks(qs, limit))
+    parts = _parts(qs)
+    return qs if parts is None else qs.filter(pk__in=_union_of_heads(parts, limit))

@@ -501,3 +501,31 @@ def seed(*, now: datetime, stdout: Writer | None = None) -> dict[str, int]:
             f"0/1/2: {by_level[0]}/{by_level[1]}/{by_level[2]}; {pending_identity} identity request(s) pending.\n"
         )
     return report
+
+
+def demo_answered_complaint(
+    *, title: str, description: str, reply: str, now: datetime, complainant_name: str = "", complainant_phone: str = ""
+) -> tuple[Complaint, str]:
+    """One more complaint in the demo city, filed from the web, routed to the demo cadre's
+    department, assigned to him and answered, all through the services at ``now``: what a citizen
+    sees once the office has replied. Returns it with its access key."""
+    cadre = Cadre.objects.select_related("department", "user").get(user__username="cadre")
+    if cadre.department is None:
+        raise LookupError("the demo's cadre belongs to no department: run the organisation seed first")
+    complaint, key = services.complaint_submit(
+        actor=None,
+        channel=Complaint.Channel.WEB,
+        category=Category.ARBITRARY_CHARGES,
+        title=title,
+        description=description,
+        complainant_name=complainant_name,
+        complainant_phone=complainant_phone,
+        complainant_email="",
+        now=now,
+    )
+    complaint = services.complaint_accept(
+        actor=_user(OFFICER), complaint=complaint, department=cadre.department, now=now
+    )
+    complaint = services.complaint_assign(actor=_user("head"), complaint=complaint, handler=cadre, now=now)
+    complaint = services.complaint_reply(actor=cadre.user, complaint=complaint, text=reply, now=now)
+    return complaint, key

@@ -27,37 +27,16 @@ PASSWORD = os.environ.get("DEMO_PASSWORD", "workstyle-demo")
 def answered_complaint() -> tuple[str, str, int]:
     """A complaint filed, routed to the cadre's department, assigned and answered: its tracking code
     and key, and the primary key of the most escalated demo complaint (for its staff page)."""
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from cadres.models import Cadre
-    from complaints import services
+    from complaints.demo import demo_answered_complaint
     from complaints.models import Complaint
 
-    now = timezone.now()
-    users = {user.username: user for user in get_user_model().objects.filter(username__in=["inspector", "head"])}
-    cadre = Cadre.objects.select_related("department", "user").get(user__username="cadre")
-    assert cadre.department is not None, "the demo's cadre belongs to a department"
-    complaint, key = services.complaint_submit(
-        actor=None,
-        channel=Complaint.Channel.WEB,
-        category="arbitrary_charges",
+    complaint, key = demo_answered_complaint(
         title="小区物业代收停车费未开票",
         description="物业公司受委托代收停车费，每月一百五十元，一直不开票据，也不公示收费依据。",
-        complainant_name="",
-        complainant_phone="",
-        complainant_email="",
-        now=now,
-    )
-    complaint = services.complaint_accept(
-        actor=users["inspector"], complaint=complaint, department=cadre.department, now=now
-    )
-    complaint = services.complaint_assign(actor=users["head"], complaint=complaint, handler=cadre, now=now)
-    complaint = services.complaint_reply(
-        actor=cadre.user,
-        complaint=complaint,
-        text="经核查，物业公司代收停车费未按规定开具票据。已责令其补开票据并在小区公示收费依据。",
-        now=now,
+        reply="经核查，物业公司代收停车费未按规定开具票据。已责令其补开票据并在小区公示收费依据。",
+        now=timezone.now(),
     )
     staff_page = Complaint.objects.order_by("-escalation_level", "-submitted_at").values_list("pk", flat=True).first()
     return complaint.tracking_code, key, staff_page or complaint.pk

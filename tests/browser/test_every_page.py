@@ -124,32 +124,18 @@ def _restore_the_eight_ethos() -> None:
 def _tracked_complaint() -> tuple[str, str]:
     """A complaint filed, routed, assigned and answered through the services, with its key: what the
     citizen sees on the tracking page once the office has replied (the satisfaction form)."""
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from cadres.models import Cadre
-    from complaints import services
-    from complaints.models import Complaint
+    from complaints.demo import demo_answered_complaint
 
-    now = timezone.now()
-    users = {user.username: user for user in get_user_model().objects.filter(username__in=["inspector", "head"])}
-    cadre = Cadre.objects.select_related("department", "user").get(user__username="cadre")
-    complaint, key = services.complaint_submit(
-        actor=None,
-        channel=Complaint.Channel.WEB,
-        category="arbitrary_charges",
+    complaint, key = demo_answered_complaint(
         title="村委会违规收取卫生费",
         description="每户每月多收二十元，没有收据。",
+        reply="经查属实，已责令退还。",
         complainant_name="张某",
         complainant_phone="13800000000",
-        complainant_email="",
-        now=now,
+        now=timezone.now(),
     )
-    complaint = services.complaint_accept(
-        actor=users["inspector"], complaint=complaint, department=cadre.department, now=now
-    )
-    complaint = services.complaint_assign(actor=users["head"], complaint=complaint, handler=cadre, now=now)
-    complaint = services.complaint_reply(actor=cadre.user, complaint=complaint, text="经查属实，已责令退还。", now=now)
     return complaint.tracking_code, key
 
 

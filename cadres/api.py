@@ -165,7 +165,11 @@ class CadreDossierPDFView(generics.GenericAPIView[Cadre]):
     def get_queryset(self) -> QuerySet[Cadre]:
         return Cadre.objects.visible_to(self.request.user).select_related("unit", "department")
 
-    @extend_schema(operation_id="cadre_dossier_pdf", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="cadre_dossier_pdf",
+        summary="The cadre's integrity dossier as a PDF",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
     def get(self, request: Request, pk: Any = None) -> Response:
         return _dossier(self, request, pk, pdf=True)
 

@@ -29,6 +29,7 @@ from cadres.forms import (
 from cadres.models import Cadre, Debriefing, Department, PersonalReport, PersonalReportView, Unit
 from cadres.permissions import is_own
 from cadres.transitions import DEBRIEFINGS, PERSONAL_REPORTS
+from cadres.widgets import DepartmentsByUnitIterator
 from workstyle import roles
 from workstyle.errors import DomainError, NotAllowed
 from workstyle.forms import form_add_domain_error
@@ -490,8 +491,10 @@ def department_options(request: HttpRequest) -> HttpResponse:
     raw = str(request.GET.get("unit") or next((v for k, v in request.GET.items() if k.endswith("unit")), ""))
     unit_id = int(raw) if raw.isdigit() else None
     departments = selectors.department_list_of_unit(user=request.user, unit_id=unit_id)
+    # With no unit chosen the options come back grouped by unit, as the page first drew them.
+    groups = [] if unit_id is not None else list(DepartmentsByUnitIterator.groups(departments))
     return render(
         request,
         "cadres/_department_options.html",
-        {"departments": departments, "unit_chosen": unit_id is not None},
+        {"departments": departments, "unit_chosen": unit_id is not None, "groups": groups},
     )

@@ -4,7 +4,7 @@ no inline script or style, so the CSP stays strict."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import django_filters
@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cadres.models import Unit
+from cadres.models import Department, Unit
 
 
 class CadreSearchInput(forms.TextInput):
@@ -101,13 +101,20 @@ class DepartmentsByUnitIterator(ModelChoiceIterator):
     def __iter__(self) -> Iterator[Any]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        by_unit: dict[int, tuple[Unit, list[Any]]] = {}
-        for department in self.queryset.select_related("unit").order_by("unit__name", "unit_id", "name"):
-            by_unit.setdefault(department.unit_id, (department.unit, []))[1].append(self.choice(department))
+        departments = self.queryset.select_related("unit").order_by("unit__name", "unit_id", "name")
+        for unit, members in self.groups(departments):
+            yield (unit.name, [self.choice(department) for department in members])
+
+    @staticmethod
+    def groups(departments: Iterable[Department]) -> Iterator[tuple[Unit, list[Department]]]:
+        """The departments (ordered by unit name, then name) as (unit, departments) in the order of
+        a unit select: by kind, then by name."""
+        by_unit: dict[int, tuple[Unit, list[Department]]] = {}
+        for department in departments:
+            by_unit.setdefault(department.unit_id, (department.unit, []))[1].append(department)
         rank = {kind: i for i, kind in enumerate(Unit.Kind.values)}
         # A stable sort keeps the units by name within a kind; a kind unknown to the list goes last.
-        for unit, options in sorted(by_unit.values(), key=lambda entry: rank.get(entry[0].kind, len(rank))):
-            yield (unit.name, options)
+        yield from sorted(by_unit.values(), key=lambda entry: rank.get(entry[0].kind, len(rank)))
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):

@@ -157,7 +157,10 @@ class ComplaintViewSet(
     # --- the timeline ---
 
     @extend_schema(
-        request=None, responses={200: ComplaintEventSerializer(many=True), 404: ErrorSerializer}, filters=False
+        summary="The complaint's timeline",
+        request=None,
+        responses={200: ComplaintEventSerializer(many=True), 404: ErrorSerializer},
+        filters=False,
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def events(self, request: Request, pk: Any = None) -> Response:

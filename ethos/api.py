@@ -233,8 +233,15 @@ class AppraisalRoundViewSet(
         results = selectors.round_results(round=appraisal, user=request.user)
         return Response(CadreResultSerializer(results, many=True).data)
 
-    @extend_schema(methods=["post"], request=BallotSerializer, responses={201: BallotSerializer})
-    @extend_schema(methods=["get"], responses={200: BallotSerializer(many=True)})
+    @extend_schema(
+        methods=["post"],
+        summary="Grade the ethos of one cadre",
+        request=BallotSerializer,
+        responses={201: BallotSerializer},
+    )
+    @extend_schema(
+        methods=["get"], summary="The caller's own grades in the round", responses={200: BallotSerializer(many=True)}
+    )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def ballots(self, request: Request, pk: Any = None) -> Response:
         """GET: the caller's own grades while the round is open (to change them). POST: grade each

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Department, Unit
-from cadres.widgets import DepartmentChoiceField, UnitChoiceField
+from cadres.widgets import DepartmentChoiceField, UnitChoiceField, department_follows_unit
 from complaints.models import Category
 from stats.selectors import RANKINGS, StatsFilters
 
@@ -58,6 +58,7 @@ class StatisticsFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         # "from" is a Python keyword: the two dates are added by name.
         self.fields["from"] = forms.DateField(
             label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -72,9 +73,22 @@ class StatisticsFilterForm(forms.Form):
         assert isinstance(department_field, forms.ModelChoiceField)
         unit_field.queryset = Unit.objects.visible_to(user)
         department_field.queryset = Department.objects.visible_to(user)
+        department_follows_unit(unit_field, "id_department")
+
+    def narrow_departments(self) -> None:
+        """After validation: the department choices of the page narrowed to the unit chosen, as
+        htmx refills them when the unit changes."""
+        unit = self.cleaned_data.get("unit") if hasattr(self, "cleaned_data") else None
+        if unit is not None:
+            field = self.fields["department"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Department.objects.visible_to(self.user).filter(unit=unit)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        unit, department = data.get("unit"), data.get("department")
+        if unit is not None and department is not None and department.unit_id != unit.pk:
+            self.add_error("department", _("This department is not in the unit chosen."))
         start, end = data.get("from"), data.get("to")
         period = data.get("period") or ""
         today = timezone.localdate()

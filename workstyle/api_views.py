@@ -42,7 +42,12 @@ class TokenView(APIView):
         # Without an authentication class DRF would turn a failed login into 403; it is a 401.
         return "Token"
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer}, auth=[])
+    @extend_schema(
+        summary="Exchange a username and password for an API token",
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer},
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -67,7 +72,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> QuerySet[ApiToken]:
         return ApiToken.objects.visible_to(self.request.user).with_state(timezone.now())
 
-    @extend_schema(request=None, responses={200: ApiTokenSerializer})
+    @extend_schema(summary="Revoke one of the caller's tokens", request=None, responses={200: ApiTokenSerializer})
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: Any = None) -> Response:
         token = self.get_object()
@@ -94,7 +99,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self) -> QuerySet[Notification]:
         return Notification.objects.visible_to(self.request.user)
 
-    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @extend_schema(summary="Mark one notification read", request=None, responses={200: NotificationSerializer})
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: Any = None) -> Response:
         notification = self.get_object()
@@ -110,7 +115,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         count = services.notification_mark_all_read(user=request.user, now=timezone.now(), kind=kind)
         return Response({"marked": count})
 
-    @extend_schema(request=MarkReadSerializer, responses={200: MarkReadSerializer})
+    @extend_schema(
+        summary="Mark several notifications read", request=MarkReadSerializer, responses={200: MarkReadSerializer}
+    )
     @action(detail=False, methods=["post"], url_path="read-many")
     def read_many(self, request: Request) -> Response:
         serializer = MarkReadSerializer(data=request.data)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+
+from django.utils import translation
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import get_view_model
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -17,3 +21,53 @@ class AutoSchema(SpectacularAutoSchema):
         if len(parts) >= 3 and parts[0] == "api" and parts[1].startswith("v"):
             return [parts[2]]
         return list(super().get_tags())
+
+    def get_summary(self) -> str | None:
+        """An operation's one-line title in the documentation. Given ones win; otherwise a standard
+        action is named after its model ("List accountability cases", "Retrieve a meeting"), and a
+        custom action by the first sentence of its own docstring. Titles are in English, as the rest
+        of the schema; verbose names are read in English whatever the request's language."""
+        given = super().get_summary()
+        if given:
+            return str(given)
+        action = getattr(self.view, "action", None)
+        method = getattr(self.view, action, None) if action else None
+        if action in _STANDARD:
+            model = get_view_model(self.view)
+            if model is not None:
+                with translation.override("en"):
+                    name, plural = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+                return _STANDARD[action].format(name=name, plural=plural, article=_article(name))
+        if action is None:
+            # A plain API view (one operation per class): its class docstring says what it does.
+            method = self.view.__class__
+        doc = inspect.getdoc(method) if method is not None and action not in _STANDARD else None
+        if doc:
+            return _first_sentence(doc)
+        return None
+
+
+# Standard viewset actions and their titles.
+_STANDARD = {
+    "list": "List {plural}",
+    "create": "Create {article} {name}",
+    "retrieve": "Retrieve {article} {name}",
+    "update": "Update {article} {name}",
+    "partial_update": "Update part of {article} {name}",
+    "destroy": "Delete {article} {name}",
+}
+
+
+def _article(name: str) -> str:
+    # "a unit", "a user": a u sounded as "you" takes "a".
+    lowered = name.lower()
+    return "an" if lowered[:1] in "aeiou" and not lowered.startswith(("uni", "use", "usu")) else "a"
+
+
+def _first_sentence(text: str) -> str:
+    """The docstring's first sentence, on one line, without its closing full stop."""
+    flat = " ".join(text.split())
+    for end in (". ", "; "):
+        if end in flat:
+            flat = flat.split(end, 1)[0]
+    return flat.rstrip(".")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -107,6 +108,27 @@ def test_bad_input_is_a_400_with_field_errors(api: APIClient, org: Any, params: 
     response = api.get(URL, params)
     assert response.status_code == 400
     assert field in response.json()["errors"]
+
+
+def test_a_department_outside_the_unit_chosen_is_refused(api: APIClient, org: Any) -> None:
+    response = api.get(URL, {"unit": org.township.pk, "department": org.office.pk})
+    assert response.status_code == 400
+    assert "department" in response.json()["errors"]
+    assert api.get(URL, {"unit": org.bureau.pk, "department": org.office.pk}).status_code == 200
+
+
+def test_the_page_lists_the_departments_of_the_unit_chosen(client: Any, discipline_user: Any, org: Any) -> None:
+    client.force_login(discipline_user)
+    everyone = client.get(reverse("stats:statistics")).content.decode()
+    select = re.search(r'<select name="unit"[^>]*>', everyone)
+    assert select is not None
+    assert 'hx-get="{}"'.format(reverse("cadres:department_options")) in select.group(0)
+    assert 'hx-target="#id_department"' in select.group(0)
+    html = client.get(reverse("stats:statistics"), {"period": "12m", "unit": org.township.pk}).content.decode()
+    departments = re.search(r'<select name="department".*?</select>', html, re.S)
+    assert departments is not None
+    assert "党政办" in departments.group(0)
+    assert "办公室" not in departments.group(0)
 
 
 def test_a_department_head_counts_his_department_only(org: Any, some: Any) -> None:

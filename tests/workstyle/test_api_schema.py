@@ -61,3 +61,27 @@ def test_operations_are_grouped_by_resource_and_keep_their_ids(db: Any) -> None:
     tags = {tag for path in schema["paths"].values() for operation in path.values() for tag in operation["tags"]}
     assert "api" not in tags
     assert {"complaints", "meetings", "cases", "statistics", "exports", "public"} <= tags
+
+
+def test_every_operation_has_a_title(db: Any) -> None:
+    """The documentation lists operations by their summary; without one it shows the operation id."""
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    untitled = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if not operation.get("summary")
+    ]
+    assert untitled == []
+    paths = schema["paths"]
+    # Standard actions are named after their model, in English whatever the request's language.
+    assert paths["/api/v1/cases/"]["get"]["summary"] == "List accountability cases"
+    assert paths["/api/v1/units/{id}/"]["get"]["summary"] == "Retrieve a unit"
+    assert paths["/api/v1/meetings/{id}/"]["patch"]["summary"] == "Update part of a democratic life meeting"
+    # A custom action by its docstring's first sentence; given summaries win.
+    assert paths["/api/v1/appraisal-rounds/{id}/rater-links/"]["post"]["summary"] == (
+        "One-time rating links for outside raters"
+    )
+    assert paths["/api/v1/public/complaints/"]["post"]["summary"] == "File a complaint"
+    chinese = APIClient().get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert chinese["paths"]["/api/v1/cases/"]["get"]["summary"] == "List accountability cases"

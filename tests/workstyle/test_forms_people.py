@@ -119,6 +119,13 @@ def test_the_department_list_follows_the_unit(org: Any, discipline_user: Any) ->
     assert "党政办" in department.group(0)
     assert "办公室</option>" not in department.group(0)
     assert 'hx-get="{}"'.format(reverse("cadres:department_options")) in queue
+    # The unit set back to "any": every department again, grouped by unit as the page drew them.
+    everyone = client.get(reverse("cadres:department_options"), {"unit": ""}).text
+    assert re.match(r'<option value="">', everyone)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', everyone, re.S)
+    assert [label for label, _ in groups] == [org.bureau.name, org.township.name]
+    assert "党政办" in groups[1][1]
+    assert "办公室" in groups[0][1]
 
 
 def test_unit_choices_are_grouped_by_kind(org: Any, discipline_user: Any, client: Client) -> None:

@@ -53,9 +53,8 @@ def complaint_panels(user: Any) -> list[dict[str, Any]]:
         )
     cadre = roles.cadre_of(user)
     if cadre is not None:
-        mine = capped_count(
-            visible.filter(handler=cadre, status__in=[Complaint.Status.ASSIGNED, Complaint.Status.REVIEW_REQUESTED])
-        )
+        # Assigned to him: a review of his reply is the office's to answer, not his (``_quick_filters``).
+        mine = capped_count(visible.filter(handler=cadre, status=Complaint.Status.ASSIGNED))
         if mine:
             panels.append(
                 {

@@ -28,7 +28,10 @@ from workstyle.forms import OneOfManySelect
 
 
 def _units(request: Any) -> QuerySet[Unit]:
-    return Unit.objects.visible_to(getattr(request, "user", None)) if request is not None else Unit.objects.none()
+    # The unit complained about narrows the complaints the user sees, whatever unit it is: a
+    # department answers complaints about other units too, and the names are public (the public
+    # form lists them).
+    return Unit.objects.all() if request is not None else Unit.objects.none()
 
 
 def _departments(request: Any) -> QuerySet[Department]:

@@ -140,7 +140,7 @@ class Complaint(models.Model):
         REVIEW_REQUESTED = "review_requested", _("Review requested")
         REVIEW_REPLIED = "review_replied", _("Review answered")
         CLOSED = "closed", _("Closed")
-        WITHDRAWN = "withdrawn", _("Withdrawn (duplicate)")
+        WITHDRAWN = "withdrawn", _("Merged (duplicate)")
 
     # The deadline that runs now, by status: the decision on acceptance, the reply, the answer to a
     # review. Declared here once; the open statuses, ``current_due_at``, its SQL

@@ -125,6 +125,8 @@ def complaint_status_counts(qs: QuerySet[Complaint], *, cap: int) -> dict[str, i
     index (for a scope of several parts, a union of each part's bounded read), so that the tabs
     above a queue cost the same at any size of the table."""
     keys = [*Complaint.Status.values, ""]
+    if qs.query.is_empty():
+        return dict.fromkeys(keys, 0)
     parts: list[str] = []
     params: list[Any] = []
     for key in keys:

@@ -88,16 +88,13 @@ def _sorting(raw: str) -> tuple[str, list[Any]]:
 
 def _quick_filters(qs: QuerySet[Complaint], params: Any, user: Any) -> QuerySet[Complaint]:
     """The dashboard's links: open ones, mine to answer, pending decisions. They add to the
-    ComplaintFilter's filters."""
+    ComplaintFilter's filters. "Mine" are those assigned to the user: a review asked for of his
+    reply is the discipline office's to answer (he may add a statement, he owes no answer)."""
     if params.get("open") in ("1", "true", "on"):
         qs = qs.filter(status__in=Complaint.OPEN_STATUSES)
     if params.get("mine") in ("1", "true", "on"):
         cadre = roles.cadre_of(user)
-        qs = (
-            qs.filter(handler=cadre, status__in=[Complaint.Status.ASSIGNED, Complaint.Status.REVIEW_REQUESTED])
-            if cadre is not None
-            else qs.none()
-        )
+        qs = qs.filter(handler=cadre, status=Complaint.Status.ASSIGNED) if cadre is not None else qs.none()
     pending = params.get("pending")
     if pending == "extension":
         qs = qs.filter(
@@ -115,12 +112,20 @@ def _quick_filters(qs: QuerySet[Complaint], params: Any, user: Any) -> QuerySet[
 QUICK_FILTERS = ("open", "mine", "pending")
 
 
+def _valid_qs(filterset: Any) -> Any:
+    """The filtered complaints, or none while a filter is not valid: the form shows the error, and
+    the list must not look like the answer to a filter it silently dropped."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
+
+
 @staff_required
 def complaint_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     visible = Complaint.objects.visible_to(request.user)
     filterset = ComplaintPageFilter(request.GET or None, queryset=visible, request=request)
-    filtered = _quick_filters(filterset.qs, request.GET, request.user)
+    filtered = _quick_filters(_valid_qs(filterset), request.GET, request.user)
 
     # Counts per status over the filtered set, leaving out the status filter itself, so that each
     # count says what choosing that status would show; each stops at COUNT_CAP.
@@ -128,7 +133,9 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     for key in ("status", "page", "cursor", "sort"):
         without_status.pop(key, None)
     counted = _quick_filters(
-        ComplaintPageFilter(without_status or None, queryset=visible, request=request).qs, request.GET, request.user
+        _valid_qs(ComplaintPageFilter(without_status or None, queryset=visible, request=request)),
+        request.GET,
+        request.user,
     )
     by_status = complaint_status_counts(counted, cap=COUNT_CAP)
     counts = [(value, label, by_status[value]) for value, label in Complaint.Status.choices]

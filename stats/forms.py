@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Department, Unit
-from cadres.widgets import DepartmentChoiceField, UnitChoiceField, department_follows_unit
+from cadres.widgets import DepartmentChoiceField, UnitChoiceField
 from complaints.models import Category
 from stats.selectors import RANKINGS, StatsFilters
 
@@ -49,8 +49,10 @@ class StatisticsFilterForm(forms.Form):
     unit = UnitChoiceField(
         label=_("unit complained about"), queryset=Unit.objects.none(), required=False, empty_label=_("any")
     )
+    # The department that handles the complaints; it may belong to another unit than the one
+    # complained about, so its list is not narrowed by the unit chosen.
     department = DepartmentChoiceField(
-        label=_("department"), queryset=Department.objects.none(), required=False, empty_label=_("any")
+        label=_("handling department"), queryset=Department.objects.none(), required=False, empty_label=_("any")
     )
     category = forms.ChoiceField(label=_("category"), choices=[("", _("any")), *Category.choices], required=False)
     trend = forms.ChoiceField(label=_("trend"), choices=TRENDS, required=False)
@@ -58,7 +60,6 @@ class StatisticsFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
         # "from" is a Python keyword: the two dates are added by name.
         self.fields["from"] = forms.DateField(
             label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -71,24 +72,13 @@ class StatisticsFilterForm(forms.Form):
         department_field = self.fields["department"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         assert isinstance(department_field, forms.ModelChoiceField)
-        unit_field.queryset = Unit.objects.visible_to(user)
+        # Any unit may be complained about, and the figures count complaints by it: every unit is
+        # a choice (the names are public), and the figures stay within what the user may see.
+        unit_field.queryset = Unit.objects.all()
         department_field.queryset = Department.objects.visible_to(user)
-        department_follows_unit(unit_field, "id_department")
-
-    def narrow_departments(self) -> None:
-        """After validation: the department choices of the page narrowed to the unit chosen, as
-        htmx refills them when the unit changes."""
-        unit = self.cleaned_data.get("unit") if hasattr(self, "cleaned_data") else None
-        if unit is not None:
-            field = self.fields["department"]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = Department.objects.visible_to(self.user).filter(unit=unit)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        unit, department = data.get("unit"), data.get("department")
-        if unit is not None and department is not None and department.unit_id != unit.pk:
-            self.add_error("department", _("This department is not in the unit chosen."))
         start, end = data.get("from"), data.get("to")
         period = data.get("period") or ""
         today = timezone.localdate()

@@ -28,6 +28,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cadres.models import Department, Unit
 from complaints.models import Category, Complaint, ComplaintEvent
@@ -598,6 +599,7 @@ class Statistics:
             "unit": self.filters.unit.pk if self.filters.unit else None,
             "department": self.filters.department.pk if self.filters.department else None,
             "category": self.filters.category or None,
+            "as_of": self.as_of,
             "received": t["received"],
             "accepted": t["accepted"],
             "rejected": t["rejected"],
@@ -899,7 +901,7 @@ def statistics_tables(
         (_("By unit"), [_("Unit"), *rate_headers], [[r["name"], *rate_cells(r)] for r in report.by_unit]),
         (
             _("Departments ranked"),
-            [_("Rank"), _("Department"), _("Unit"), *rate_headers],
+            [pgettext("place in a ranking", "Rank"), _("Department"), _("Unit"), *rate_headers],
             [[r["rank"], r["name"], r["unit"], *rate_cells(r)] for r in report.by_department],
         ),
         (_("Trend"), [_("Period"), *rate_headers], [[r["label"], *rate_cells(r)] for r in report.trend]),

@@ -78,6 +78,13 @@ class StatisticsSerializer(serializers.Serializer[Any]):
     unit = serializers.IntegerField(allow_null=True)
     department = serializers.IntegerField(allow_null=True)
     category = serializers.CharField(allow_null=True)
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text=(
+            "When the summary the complaint figures were read from was brought up to date (every few "
+            "minutes); null when they were counted live. `overdue` is always counted live."
+        ),
+    )
     received = serializers.IntegerField(help_text="Complaints received in the period.")
     accepted = serializers.IntegerField()
     rejected = serializers.IntegerField()

@@ -134,7 +134,6 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         form = StatisticsFilterForm({"period": "12m"}, user=request.user)
         form.is_valid()
         context["form"] = form
-    form.narrow_departments()
     filters = form.filters()
     report = statistics_for(user=request.user, filters=filters, now=timezone.now(), rank_by=form.ranking)
     context.update(

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -41,11 +42,22 @@ class ExportRequestSerializer(serializers.Serializer[dict[str, Any]]):
             raise serializers.ValidationError(str(export_services.UNKNOWN_KIND))
         return value
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A misspelt "filters" would otherwise export the whole list without a word.
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return attrs
+
 
 class ExportSerializer(serializers.ModelSerializer[Export]):
-    progress = serializers.IntegerField(read_only=True, help_text="Per cent of the rows written (0–100).")
-    rows = serializers.IntegerField(source="rows_total", read_only=True, allow_null=True)
-    download = serializers.SerializerMethodField(help_text="Where to fetch the file once it is ready; else null.")
+    progress = serializers.IntegerField(
+        label=_("Progress"), read_only=True, help_text="Per cent of the rows written (0–100)."
+    )
+    rows = serializers.IntegerField(label=_("Rows"), source="rows_total", read_only=True, allow_null=True)
+    download = serializers.SerializerMethodField(
+        label=_("Download"), help_text="Where to fetch the file once it is ready; else null."
+    )
 
     class Meta:
         model = Export

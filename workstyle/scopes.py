@@ -87,6 +87,9 @@ def _parts(qs: QuerySet[Any]) -> list[QuerySet[Any]] | None:
     if parts is None or not connections[qs.db].features.supports_slicing_ordering_in_compound:
         # SQLite (the embedded default) takes no LIMIT inside a UNION: it reads the scope whole.
         return None
+    if qs.query.is_empty():
+        # ``none()``: nothing to read, and a part of it could not be compiled into a UNION.
+        return None
     return parts()
 
 

@@ -97,4 +97,6 @@ DJANGO_ADMIN = [
     gettext_noop("Select %s to view"),
     gettext_noop("Select %s to change"),
     gettext_noop("Select %s"),
+    # The title of a change list's sort priority: Django's catalogue has the English colon.
+    gettext_noop("Sorting priority: %(priority_number)s"),
 ]

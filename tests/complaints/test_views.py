@@ -158,10 +158,13 @@ def test_queue_filters(org: Any, discipline_user: Any) -> None:
         other_dept.tracking_code,
         fresh.tracking_code,
     }
-    # A bad date re-shows the form with its error, never a 500.
+    # A bad date re-shows the form with its error, never a 500, and lists nothing rather than
+    # everything as if the filter had been applied.
     response = client.get(queue, {"submitted_after": "not-a-date"})
     assert response.status_code == 200
     assert response.context["filter_form"].errors
+    assert codes_in(response) == set()
+    assert response.context["counts_total"] == 0
 
 
 def test_queue_marks_overdue_rows_and_sorts_by_deadline(org: Any, discipline_user: Any) -> None:
@@ -812,6 +815,8 @@ def test_nav_link_and_dashboard_panels(org: Any, discipline_user: Any) -> None:
     assert panels["complaints-extensions"]["count"] == 1
     assert panels["complaints-identity"]["count"] == 1
 
+    # A review asked for of the handler's reply is the office's to answer: not "awaiting his reply".
+    in_state("review_requested", org, discipline_user, handler=org.cadre)
     handler_response = client_for(org.cadre.user).get(reverse("workbench"))
     handler_panels = {p["key"]: p for p in handler_response.context["panels"] if "key" in p}
     assert handler_panels["complaints-to-reply"]["count"] == 1

@@ -46,6 +46,7 @@ def test_commitment_form_draft_sign_and_frozen_page(client: Any, org: Any, year:
 
     frozen = client.get("/ethos/commitment/").content.decode()
     assert "<textarea" not in frozen
+    assert "sign it by" not in frozen  # signed: no call to sign any more
     again = client.post("/ethos/commitment/", {**_form("改："), "save": "1"})
     assert "can no longer be changed" in again.content.decode()
     assert commitment.pledges.get(ethos__code="study").text.startswith("签：")

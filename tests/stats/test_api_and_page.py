@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from complaints.models import Complaint
-from tests.factories.complaints import ComplaintFactory
+from tests.factories.complaints import ComplaintFactory, complaint_in_state
 from tests.factories.org import UserFactory
 
 URL = "/api/v1/statistics/"
@@ -110,25 +110,31 @@ def test_bad_input_is_a_400_with_field_errors(api: APIClient, org: Any, params: 
     assert field in response.json()["errors"]
 
 
-def test_a_department_outside_the_unit_chosen_is_refused(api: APIClient, org: Any) -> None:
-    response = api.get(URL, {"unit": org.township.pk, "department": org.office.pk})
-    assert response.status_code == 400
-    assert "department" in response.json()["errors"]
-    assert api.get(URL, {"unit": org.bureau.pk, "department": org.office.pk}).status_code == 200
+def test_a_head_filters_by_any_unit_complained_about(org: Any, some: Any) -> None:
+    """His department answers complaints about other units too: the unit a figure counts by is a
+    filter he may use, on the statistics and on the queue its link opens."""
+    complaint_in_state("accepted", department=org.office, unit=org.township)
+    client = APIClient()
+    client.force_authenticate(org.head.user)
+    body = client.get(URL).json()
+    assert org.township.pk in [row["id"] for row in body["by_unit"]]
+    narrowed = client.get(URL, {"unit": org.township.pk})
+    assert narrowed.status_code == 200
+    assert narrowed.json()["received"] == 1
+    # With the handling department of another unit than the one complained about.
+    assert client.get(URL, {"unit": org.township.pk, "department": org.office.pk}).json()["received"] == 1
+    listed = client.get("/api/v1/complaints/", {"unit": org.township.pk})
+    assert listed.status_code == 200
+    assert len(listed.json()["results"]) == 1
 
 
-def test_the_page_lists_the_departments_of_the_unit_chosen(client: Any, discipline_user: Any, org: Any) -> None:
-    client.force_login(discipline_user)
-    everyone = client.get(reverse("stats:statistics")).content.decode()
-    select = re.search(r'<select name="unit"[^>]*>', everyone)
-    assert select is not None
-    assert 'hx-get="{}"'.format(reverse("cadres:department_options")) in select.group(0)
-    assert 'hx-target="#id_department"' in select.group(0)
-    html = client.get(reverse("stats:statistics"), {"period": "12m", "unit": org.township.pk}).content.decode()
-    departments = re.search(r'<select name="department".*?</select>', html, re.S)
-    assert departments is not None
-    assert "党政办" in departments.group(0)
-    assert "办公室" not in departments.group(0)
+def test_the_page_offers_every_unit_and_names_the_handling_department(client: Any, org: Any) -> None:
+    client.force_login(org.head.user)
+    html = client.get(reverse("stats:statistics")).content.decode()
+    units = re.search(r'<select name="unit".*?</select>', html, re.S)
+    assert units is not None
+    assert org.township.name in units.group(0)  # not his unit, but complained about to him
+    assert "承办部门" in html
 
 
 def test_a_department_head_counts_his_department_only(org: Any, some: Any) -> None:

@@ -297,6 +297,8 @@ def test_the_api_writes_a_small_export_at_once_and_queues_a_large_one(
         ({"kind": "complaints", "format": "csv", "filters": {"status": {"a": 1}}}, "filters.status"),
         ({"kind": "cases", "format": "csv", "filters": {"opened_after": "yesterday"}}, "filters.opened_after"),
         ({"format": "csv"}, "kind"),
+        # A misspelt "filters" is refused, not read as "no filter" (which exports the whole list).
+        ({"kind": "complaints", "format": "xlsx", "query": "status=submitted"}, "query"),
     ],
 )
 def test_bad_input_is_a_400_with_field_errors(org: Any, discipline_user: Any, payload: Any, field: str) -> None:

@@ -133,6 +133,15 @@ def test_bounded_reads_hold_the_first_rows_and_counts_are_capped_alike(city: dic
     assert capped_count(qs, cap=1000) == whole.count()
 
 
+def test_a_scope_emptied_with_none_reads_and_counts_nothing(city: dict[str, Any]) -> None:
+    """A list whose filter is not valid shows nothing: ``none()`` of a scope with parts."""
+    qs = Complaint.objects.visible_to(city["head"].user).none()
+    assert list(bounded(qs.order_by("due_at", "-id"), 5)[:5]) == []
+    assert list(bounded_pks(qs, 5)) == []
+    assert set(complaint_status_counts(qs, cap=10).values()) == {0}
+    assert capped_count(qs, cap=10) == 0
+
+
 def test_an_or_of_two_querysets_forgets_the_parts(city: dict[str, Any]) -> None:
     scoped = Complaint.objects.visible_to(city["head"].user)
     widened = scoped | Complaint.objects.filter(Q(status=Complaint.Status.CLOSED))

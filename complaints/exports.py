@@ -46,13 +46,13 @@ def complaint_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> Exp
     level = choice_label(Complaint.Level.choices)
     columns = [
         Column("tracking_code", _("Tracking code")),
-        Column("title", _("Title")),
+        Column("title", _("Title"), width=40),
         Column("category", _("Category"), choice_label(Category.choices)),
         Column("channel", _("Channel"), choice_label(Complaint.Channel.choices)),
         Column("status", _("Status"), choice_label(Complaint.Status.choices)),
         Column("unit__name", _("Unit complained about")),
-        Column("department__unit__name", _("Unit")),
-        Column("department__name", _("Department")),
+        Column("department__unit__name", _("Handling unit")),
+        Column("department__name", _("Handling department")),
         Column("handler__name", _("Handler")),
         local_datetime_column("submitted_at", _("Submitted")),
         local_date_column("due", _("Deadline")),

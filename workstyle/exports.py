@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -29,6 +30,7 @@ from workstyle.errors import InvalidInput
 CHUNK_SIZE = 5000
 # XLSX holds 1,048,576 rows a sheet; the header takes one. Longer exports go on to further sheets.
 XLSX_SHEET_ROWS = 1_048_575
+XLSX_MIN_WIDTH = 10
 BOM = "\ufeff"
 
 
@@ -37,12 +39,14 @@ class Column:
     """One column: the ``values_list`` path it reads, its header, and how a value reads (a choice's
     label, a local date); ``None`` leaves the value as the database gave it. ``sql``, when given,
     has PostgreSQL produce the cell itself (an expression of the path): a million local times are
-    formatted much faster there than one by one in Python."""
+    formatted much faster there than one by one in Python. ``width`` is the XLSX column's width in
+    characters (default: its header's, at least ``XLSX_MIN_WIDTH``)."""
 
     field: str
     label: str | Promise
     convert: Callable[[Any], Any] | None = None
     sql: Callable[[str], Any] | None = None
+    width: int | None = None
 
 
 @dataclass
@@ -178,12 +182,12 @@ def _local_text(field: str, pattern: str) -> Func:
 
 def local_datetime_column(field: str, label: str | Promise) -> Column:
     """A moment, as local date and time to the minute."""
-    return Column(field, label, local_datetime, sql=lambda name: _local_text(name, "YYYY-MM-DD HH24:MI"))
+    return Column(field, label, local_datetime, sql=lambda name: _local_text(name, "YYYY-MM-DD HH24:MI"), width=17)
 
 
 def local_date_column(field: str, label: str | Promise) -> Column:
     """A moment, as its local date."""
-    return Column(field, label, local_date, sql=lambda name: _local_text(name, "YYYY-MM-DD"))
+    return Column(field, label, local_date, sql=lambda name: _local_text(name, "YYYY-MM-DD"), width=12)
 
 
 def yes_no(value: Any) -> str:
@@ -287,25 +291,37 @@ def write_csv(plan: ExportPlan, out: IO[str], *, progress: Progress | None = Non
 def write_xlsx(plan: ExportPlan, out: IO[bytes], *, progress: Progress | None = None, every: int | None = None) -> int:
     """Write the export as XLSX with openpyxl's write-only mode (rows go straight to a temporary
     file, strings inline, nothing kept per row); a sheet holds at most ``XLSX_SHEET_ROWS`` rows and
-    the next sheet repeats the header. Returns the rows written."""
+    the next sheet repeats the header, which stays in view (frozen) and carries the filter buttons;
+    each column is as wide as its ``width`` or its header. Returns the rows written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     every = every or CHUNK_SIZE
     workbook = Workbook(write_only=True)
     headers = plan.headers()
+    last_column = get_column_letter(max(len(headers), 1))
 
     def new_sheet(number: int) -> Any:
         sheet = workbook.create_sheet(title=str(_("Sheet %(number)s") % {"number": number}))
+        # A write-only sheet writes its view and column widths before its first row: set them now.
+        sheet.freeze_panes = "A2"
+        for index, (column, header) in enumerate(zip(plan.columns, headers, strict=True), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width or max(
+                XLSX_MIN_WIDTH, _display_width(header) + 2
+            )
         bold = []
         for header in headers:
             cell = WriteOnlyCell(sheet, value=header)
             cell.font = Font(bold=True)
             bold.append(cell)
         sheet.append(bold)
-        sheet.freeze_panes = "A2"
         return sheet
+
+    def finish(sheet: Any, rows: int) -> None:
+        # The filter buttons on the header, over the sheet's rows (written after them).
+        sheet.auto_filter.ref = f"A1:{last_column}{rows + 1}"
 
     sheet = new_sheet(1)
     if plan.on_write is not None:
@@ -313,6 +329,7 @@ def write_xlsx(plan: ExportPlan, out: IO[bytes], *, progress: Progress | None = 
     count = on_sheet = 0
     for row in plan.rows():
         if on_sheet == XLSX_SHEET_ROWS:
+            finish(sheet, on_sheet)
             sheet = new_sheet(count // XLSX_SHEET_ROWS + 1)
             on_sheet = 0
         sheet.append(row)
@@ -320,10 +337,16 @@ def write_xlsx(plan: ExportPlan, out: IO[bytes], *, progress: Progress | None = 
         on_sheet += 1
         if progress is not None and count % every == 0:
             progress(count)
+    finish(sheet, on_sheet)
     workbook.save(out)
     if progress is not None:
         progress(count)
     return count
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def xlsx_bytes(plan: ExportPlan) -> bytes:

@@ -146,7 +146,18 @@ def test_the_xlsx_opens_with_openpyxl_in_english_on_request(client: Any, org: An
     sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Tracking code"
+    assert "Handling department" in rows[0]
     assert [row[0] for row in rows[1:]] == [spread["office"].tracking_code]
+    # The header stays in view and filters its columns; the title and the dates get room.
+    full = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert full.freeze_panes == "A2"
+    assert full.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(rows[0]))}{len(rows)}"
+    widths = {
+        header: full.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i, header in enumerate(rows[0], 1)
+    }
+    assert widths["Title"] == 40
+    assert widths["Submitted"] == 17
+    assert widths["Category"] >= 10
 
 
 def test_cases_export_leaves_out_a_case_against_the_officer_and_is_refused_to_a_head(
@@ -408,3 +419,19 @@ def test_the_exports_page_says_small_exports_are_not_kept(client: Any, org: Any,
     assert not Export.objects.filter(user=org.head.user).exists()  # … and not kept
     assert "数据量小的导出会立即下载，不在此列出" in page
     assert "生成 5 天后删除" in page
+
+
+def test_a_long_xlsx_goes_on_to_further_sheets_each_with_its_header(monkeypatch: Any) -> None:
+    monkeypatch.setattr(exports, "XLSX_SHEET_ROWS", 2)
+    rows = [[f"code-{i}", i] for i in range(5)]
+    plan = ExportPlan(queryset=None, columns=[Column("code", "编号"), Column("n", "N")], source=lambda: rows)
+    book = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes(plan)))
+    assert [len(list(sheet.iter_rows())) for sheet in book.worksheets] == [3, 3, 2]
+    for sheet in book.worksheets:
+        assert next(sheet.iter_rows(values_only=True)) == ("编号", "N")
+        assert sheet.freeze_panes == "A2"
+    assert [sheet.auto_filter.ref for sheet in book.worksheets] == ["A1:B3", "A1:B3", "A1:B2"]
+    assert [row[0] for sheet in book.worksheets for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        f"code-{i}" for i in range(5)
+    ]
+    assert book.worksheets[0].column_dimensions["A"].width == exports.XLSX_MIN_WIDTH  # "编号" is 4 wide

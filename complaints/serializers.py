@@ -236,7 +236,14 @@ class AssignInputSerializer(serializers.Serializer[Any]):
 
 
 class ExtensionInputSerializer(serializers.Serializer[Any]):
-    days = serializers.IntegerField(min_value=1, max_value=365)
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=365,
+        help_text=(
+            "Days added to the reply deadline: at most the complaint category's `max_extension_days` "
+            "(`GET /api/v1/category-policies/{category}/`); more is refused with 400."
+        ),
+    )
     reason = serializers.CharField(max_length=10_000)
 
 

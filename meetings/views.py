@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_filters import ModelChoiceFilter
 
 from cadres.models import Unit
+from cadres.widgets import UnitChoiceFilter
 from meetings import selectors, services
 from meetings.documents import DOCX, report_docx, report_filename, report_title
 from meetings.filters import MeetingFilter, RectificationFilter
@@ -56,7 +56,9 @@ class MeetingPageFilter(MeetingFilter):
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, request=request, **kwargs)
         units = Unit.objects.visible_to(getattr(request, "user", None)).filter(meetings__isnull=False).distinct()
-        self.filters["unit"] = ModelChoiceFilter(label=_("unit"), field_name="unit", queryset=units.order_by("code"))
+        self.filters["unit"] = UnitChoiceFilter(
+            label=_("unit"), field_name="unit", queryset=units.order_by("code"), empty_label=_("any")
+        )
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:

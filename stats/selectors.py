@@ -43,7 +43,7 @@ from complaints.selectors import (
 )
 from ethos.models import AppraisalRound, Commitment, CommitmentYear, Grade
 from ethos.selectors import round_results
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingReport
 from supervision.models import AccountabilityCase
 from workstyle import roles
 from workstyle.deadlines import LOCAL_TZ
@@ -353,8 +353,12 @@ def _channels(kind_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _trend(kind_rows: list[dict[str, Any]], filters: StatsFilters) -> list[dict[str, Any]]:
+    """A row for every week or month of the period, those without complaints included (zeros):
+    a chart's time axis must not close up a month in which nothing came."""
+    sums = _sum_by(kind_rows, lambda row: row["period"])
     rows = []
-    for start, counts in sorted(_sum_by(kind_rows, lambda row: row["period"]).items()):
+    for start in sorted(set(_periods(filters)) | set(sums)):
+        counts = sums.get(start) or dict.fromkeys(COUNT_KEYS, 0)
         label = start.strftime("%Y-%m") if filters.trend == "month" else start.isoformat()
         rows.append(
             _with_rates({**counts, "id": start.isoformat(), "name": label, "period": start.isoformat(), "label": label})
@@ -485,19 +489,24 @@ def case_figures(*, user: Any, filters: StatsFilters) -> dict[str, Any]:
 
 
 def meeting_report_figures(*, user: Any, filters: StatsFilters, now: dt.datetime) -> list[dict[str, Any]]:
-    """Democratic life meetings held in the period, per unit: their reports submitted on time, late,
-    and still owed past the deadline."""
+    """Democratic life meetings held in the period, per unit, each counted once by where its report
+    stands: with the reviewers, submitted on time or late (by the deadline in force when it was last
+    submitted); owed by the unit (a draft, or returned for revision) past its deadline; owed and not
+    yet due. A returned report is owed again: its first submission no longer counts."""
     qs = Meeting.objects.visible_to(user).filter(held_on__gte=filters.start, held_on__lte=filters.end)
     if filters.unit is not None:
         qs = qs.filter(unit=filters.unit)
+    owed = Q(report__status__in=list(MeetingReport.DEADLINES))
+    submitted = ~owed
     rows = (
         qs.order_by()
         .values("unit_id", "unit__name")
         .annotate(
             meetings=Count("pk"),
-            on_time=Count("pk", filter=Q(report__submitted_at__lte=F("report__due_at"))),
-            late=Count("pk", filter=Q(report__submitted_at__gt=F("report__due_at"))),
-            missing=Count("pk", filter=Q(report__submitted_at__isnull=True, report__due_at__lt=now)),
+            on_time=Count("pk", filter=submitted & Q(report__submitted_at__lte=F("report__due_at"))),
+            late=Count("pk", filter=submitted & Q(report__submitted_at__gt=F("report__due_at"))),
+            missing=Count("pk", filter=owed & Q(report__due_at__lt=now)),
+            not_yet_due=Count("pk", filter=owed & Q(report__due_at__gte=now)),
         )
     )
     out = []
@@ -511,6 +520,7 @@ def meeting_report_figures(*, user: Any, filters: StatsFilters, now: dt.datetime
                 "on_time": row["on_time"],
                 "late": row["late"],
                 "missing": row["missing"],
+                "not_yet_due": row["not_yet_due"],
                 "on_time_rate": _share(row["on_time"], due),
             }
         )

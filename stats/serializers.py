@@ -50,8 +50,11 @@ class MeetingRowSerializer(serializers.Serializer[Any]):
     meetings = serializers.IntegerField()
     on_time = serializers.IntegerField()
     late = serializers.IntegerField()
-    missing = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True)
+    missing = serializers.IntegerField(help_text="Owed by the unit (a draft, or returned) past its deadline.")
+    not_yet_due = serializers.IntegerField(help_text="Owed by the unit, its deadline still ahead.")
+    on_time_rate = serializers.FloatField(
+        allow_null=True, help_text="on_time ÷ (on_time + late + missing): of the reports due by now."
+    )
 
 
 class CommitmentRowSerializer(serializers.Serializer[Any]):

@@ -68,6 +68,7 @@ def _chart_data(report: Statistics) -> dict[str, Any]:
             "on_time": _("On time"),
             "late": _("Late"),
             "missing": _("Still owed"),
+            "not_yet_due": _("Not yet due"),
             "no_data": _("Nothing to show for this period."),
         },
         "rates": [
@@ -99,6 +100,7 @@ def _chart_data(report: Statistics) -> dict[str, Any]:
             "on_time": [r["on_time"] for r in report.meetings],
             "late": [r["late"] for r in report.meetings],
             "missing": [r["missing"] for r in report.meetings],
+            "not_yet_due": [r["not_yet_due"] for r in report.meetings],
         },
     }
     if report.cases is not None:

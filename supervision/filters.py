@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cadres.models import Unit
+from cadres.widgets import UnitChoiceFilter
 from supervision.models import AccountabilityCase, Conversation, Notice
 from supervision.selectors import OPEN_STATUSES
 
@@ -122,6 +124,16 @@ class NoticeFilter(django_filters.FilterSet):
     class Meta:
         model = Notice
         fields: tuple[str, ...] = ("year", "unit", "kind", "status")
+
+
+class NoticePageFilter(NoticeFilter):
+    """The page offers the units by name, grouped by kind; the API keeps the id."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["unit"] = UnitChoiceFilter(
+            label=_("unit"), field_name="unit", queryset=Unit.objects.all(), empty_label=_("any")
+        )
 
 
 class PublicNoticeFilter(NoticeFilter):

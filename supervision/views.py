@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from complaints.models import Complaint
 from supervision import selectors, services
-from supervision.filters import OPEN, CasePageFilter, NoticeFilter
+from supervision.filters import OPEN, CasePageFilter, NoticePageFilter
 from supervision.forms import ACTION_FORMS, NOTICE_ACTION_FORMS, CaseOpenForm, NoticeForm, NoticeModelForm
 from supervision.models import AccountabilityCase, Notice
 from supervision.permissions import case_may_manage, case_may_read, notice_may_draft
@@ -169,8 +169,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     if not case_may_read(request.user):
         raise PermissionDenied(_("Notices are drafted by the discipline office."))
     queryset = Notice.objects.visible_to(request.user).select_related("unit").order_by("-created_at", "-id")
-    filterset = NoticeFilter(request.GET or None, queryset=queryset)
-    page = paginate(request, filterset.qs, size=PAGE_SIZE)
+    filterset = NoticePageFilter(request.GET or None, queryset=queryset)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = paginate(request, filterset.qs if valid else queryset.none(), size=PAGE_SIZE)
     context = {"filter": filterset, "page": page, "may_draft": notice_may_draft(request.user)}
     return render(request, "supervision/notices/list.html", context)
 

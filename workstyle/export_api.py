@@ -42,12 +42,21 @@ class ExportRequestSerializer(serializers.Serializer[dict[str, Any]]):
             raise serializers.ValidationError(str(export_services.UNKNOWN_KIND))
         return value
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # A misspelt "filters" would otherwise export the whole list without a word.
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        # A misspelt "filters" would otherwise export the whole list without a word; a misspelt
+        # "format" is named as unknown beside the format it leaves missing.
+        unknown = {
+            name: [_("Unknown field.")] for name in sorted(set(data) - set(self.fields)) if isinstance(name, str)
+        }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
+            raise
         if unknown:
-            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return attrs
+            raise serializers.ValidationError(unknown)
+        return value
 
 
 class ExportSerializer(serializers.ModelSerializer[Export]):

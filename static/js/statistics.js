@@ -10,6 +10,8 @@
   var data = JSON.parse(source.textContent);
   var L = data.labels;
   var charts = [];
+  // A label and its value: "网上提交：56.67%" in Chinese, "Web: 56.67%" in English.
+  var colon = /^zh/i.test(document.documentElement.lang || "") ? "：" : ": ";
   var palette = ["#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#546e7a"];
 
   function draw(id, option, empty) {
@@ -34,7 +36,8 @@
     options = options || {};
     var horizontal = Boolean(options.horizontal);
     var categoryAxis = { type: "category", data: labels, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
-    var valueAxis = { type: "value", max: options.max };
+    // Counts are whole: no ticks at 0.2 or 0.5 when the largest count is 1 or 2.
+    var valueAxis = { type: "value", max: options.max, minInterval: options.max ? undefined : 1 };
     if (horizontal) {
       categoryAxis.inverse = true;
     }
@@ -52,9 +55,9 @@
 
   function pie(items) {
     return {
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      tooltip: { trigger: "item", formatter: "{b}" + colon + "{c} ({d}%)" },
       legend: { bottom: 0 },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: items, label: { formatter: "{b}: {d}%" } }]
+      series: [{ type: "pie", radius: ["35%", "65%"], data: items, label: { formatter: "{b}" + colon + "{d}%" } }]
     };
   }
 
@@ -70,7 +73,7 @@
     legend: { top: 0 },
     grid: { left: 50, right: 50, bottom: 40, top: 40 },
     xAxis: { type: "category", data: trend.labels },
-    yAxis: [{ type: "value", name: L.count }, { type: "value", name: "%", max: 100 }],
+    yAxis: [{ type: "value", name: L.count, minInterval: 1 }, { type: "value", name: "%", max: 100 }],
     series: [
       { type: "bar", name: L.received, data: trend.received },
       { type: "bar", name: L.answered, data: trend.answered },
@@ -102,7 +105,8 @@
   draw("chart-meetings", bars(meetings.labels, [
     { name: L.on_time, data: meetings.on_time, stack: "reports" },
     { name: L.late, data: meetings.late, stack: "reports" },
-    { name: L.missing, data: meetings.missing, stack: "reports" }
+    { name: L.missing, data: meetings.missing, stack: "reports" },
+    { name: L.not_yet_due, data: meetings.not_yet_due, stack: "reports" }
   ]), meetings.labels.length === 0);
 
   window.addEventListener("resize", function () {

@@ -232,6 +232,7 @@ def test_the_trend_cuts_weeks_and_months_at_local_midnight(org: Any, discipline_
     assert [(row["period"], row["received"]) for row in rows] == [
         ("2026-05-04", 1),
         ("2026-05-11", 1),
+        ("2026-05-18", 0),  # a week without complaints keeps its place on the time axis
         ("2026-05-25", 1),
         ("2026-06-01", 1),
     ]

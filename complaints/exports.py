@@ -45,20 +45,21 @@ def complaint_export_plan(user: Any, params: QueryDict, now: dt.datetime) -> Exp
 
     level = choice_label(Complaint.Level.choices)
     columns = [
-        Column("tracking_code", _("Tracking code")),
+        # Widths in characters, a Chinese character counting two: a code, a title, names of units.
+        Column("tracking_code", _("Tracking code"), width=16),
         Column("title", _("Title"), width=40),
-        Column("category", _("Category"), choice_label(Category.choices)),
-        Column("channel", _("Channel"), choice_label(Complaint.Channel.choices)),
-        Column("status", _("Status"), choice_label(Complaint.Status.choices)),
-        Column("unit__name", _("Unit complained about")),
-        Column("department__unit__name", _("Handling unit")),
-        Column("department__name", _("Handling department")),
-        Column("handler__name", _("Handler")),
-        local_datetime_column("submitted_at", _("Submitted")),
+        Column("category", _("Category"), choice_label(Category.choices), width=24),
+        Column("channel", _("Channel"), choice_label(Complaint.Channel.choices), width=12),
+        Column("status", _("Status"), choice_label(Complaint.Status.choices), width=16),
+        Column("unit__name", _("Unit complained about"), width=28),
+        Column("department__unit__name", _("Handling unit"), width=28),
+        Column("department__name", _("Handling department"), width=16),
+        Column("handler__name", _("Handler"), width=10),
+        local_datetime_column("submitted_at", _("Submitted at")),
         local_date_column("due", _("Deadline")),
-        Column("escalation_level", _("Escalation"), level),
-        local_datetime_column("replied_at", _("Replied")),
-        Column("rating", _("Rating"), choice_label(Complaint.Rating.choices)),
+        Column("escalation_level", _("Escalation"), level, width=16),
+        local_datetime_column("replied_at", _("Replied at")),
+        Column("rating", _("Rating"), choice_label(Complaint.Rating.choices), width=12),
     ]
 
     # Whose complainant the user sees now: the predicate of the complaint's page and the API, over

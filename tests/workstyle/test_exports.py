@@ -156,7 +156,7 @@ def test_the_xlsx_opens_with_openpyxl_in_english_on_request(client: Any, org: An
         header: full.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i, header in enumerate(rows[0], 1)
     }
     assert widths["Title"] == 40
-    assert widths["Submitted"] == 17
+    assert widths["Submitted at"] == 17
     assert widths["Category"] >= 10
 
 

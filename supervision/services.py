@@ -232,6 +232,11 @@ def notice_create(*, actor: Actor, title: str, body: str, now: datetime, unit: A
     if not notice_may_draft(actor):
         raise NotAllowed(NOTICE_DRAFT_DENIED)
     errors = _notice_text_errors(title, body)
+    if cadre is not None and unit is not None and cadre.unit_id != unit.pk:
+        # A published notice names the cadre with his unit: another unit would misname him.
+        errors["unit"] = [
+            _("%(cadre)s is a cadre of %(unit)s: choose that unit or none.") % {"cadre": cadre.name, "unit": cadre.unit}
+        ]
     if errors:
         raise InvalidInput(_("The notice cannot be saved."), errors=errors)
     with transaction.atomic():

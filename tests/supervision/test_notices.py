@@ -338,3 +338,28 @@ def test_a_year_the_calendar_does_not_know_is_refused(year: str, db: Any) -> Non
     assert response.status_code == 400
     assert "year" in response.json()["errors"]
     assert Client().get("/notices/", {"year": year}).status_code == 200
+
+
+def test_a_model_notice_names_the_cadre_with_his_own_unit(discipline_user: Any, org: Any) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        services.notice_create(
+            actor=discipline_user, title="先进典型", body="事迹", cadre=org.town_cadre, unit=org.bureau, now=NOW
+        )
+    assert "unit" in refused.value.errors
+    assert not Notice.objects.exists()
+    notice = services.notice_create(
+        actor=discipline_user, title="先进典型", body="事迹", cadre=org.town_cadre, unit=org.township, now=NOW
+    )
+    assert notice.unit == org.township
+    assert services.notice_create(actor=discipline_user, title="乙", body="事迹", cadre=org.cadre, now=NOW).unit == (
+        org.bureau
+    )
+
+
+def test_the_notice_list_offers_units_by_name(discipline_user: Any, org: Any) -> None:
+    office = Client()
+    office.force_login(discipline_user)
+    page = office.get("/workbench/notices/").content.decode()
+    assert '<select name="unit"' in page
+    assert org.township.name in page
+    assert office.get("/workbench/notices/", {"unit": "abc"}).status_code == 200  # the form says what is wrong

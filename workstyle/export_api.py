@@ -6,6 +6,7 @@ answered 201, ready; a larger one is queued for a worker and answered 202. Anyon
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404
@@ -45,9 +46,9 @@ class ExportRequestSerializer(serializers.Serializer[dict[str, Any]]):
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         # A misspelt "filters" would otherwise export the whole list without a word; a misspelt
         # "format" is named as unknown beside the format it leaves missing.
-        unknown = {
-            name: [_("Unknown field.")] for name in sorted(set(data) - set(self.fields)) if isinstance(name, str)
-        }
+        # Only an object has field names; anything else is refused by DRF as it stands.
+        names = set(data) if isinstance(data, Mapping) else set()
+        unknown = {name: [_("Unknown field.")] for name in sorted(names - set(self.fields)) if isinstance(name, str)}
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:

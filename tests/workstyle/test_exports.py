@@ -311,6 +311,7 @@ def test_the_api_writes_a_small_export_at_once_and_queues_a_large_one(
         # A misspelt "filters" is refused, not read as "no filter" (which exports the whole list).
         ({"kind": "complaints", "format": "xlsx", "query": "status=submitted"}, "query"),
         ({"kind": "complaints", "fromat": "csv"}, "fromat"),
+        ("kind=complaints", "non_field_errors"),
     ],
 )
 def test_bad_input_is_a_400_with_field_errors(org: Any, discipline_user: Any, payload: Any, field: str) -> None:

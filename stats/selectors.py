@@ -609,7 +609,8 @@ class Statistics:
             "unit": self.filters.unit.pk if self.filters.unit else None,
             "department": self.filters.department.pk if self.filters.department else None,
             "category": self.filters.category or None,
-            "as_of": self.as_of,
+            # In the portal's time zone, as the API's other times are (+08:00, not Z).
+            "as_of": timezone.localtime(self.as_of) if self.as_of is not None else None,
             "received": t["received"],
             "accepted": t["accepted"],
             "rejected": t["rejected"],

@@ -166,6 +166,7 @@ def test_the_api_says_as_of_when(cohort: Any, org: Any, discipline_user: Any) ->
     stats_rebuild(now=NOW)
     body = api.get("/api/v1/statistics/", period).json()
     assert dt.datetime.fromisoformat(body["as_of"]) == NOW
+    assert body["as_of"].endswith("+08:00")  # the portal's time zone, as the API's other times
     # Narrowed by unit, the figures are counted live: no summary time.
     assert api.get("/api/v1/statistics/", {**period, "unit": org.bureau.pk}).json()["as_of"] is None
 

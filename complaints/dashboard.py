@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from complaints.escalation import OFFICE_OWES
 from complaints.models import Complaint, ExtensionRequest, IdentityAccess
-from complaints.selectors import complaint_due_soon_q, complaint_overdue_q
+from complaints.selectors import complaint_awaiting_reply_from_q, complaint_due_soon_q, complaint_overdue_q
 from workstyle import roles
 from workstyle.dashboard import AGENDA_SIZE, AgendaItem, capped_count, register_agenda, register_panels
 
@@ -53,8 +53,7 @@ def complaint_panels(user: Any) -> list[dict[str, Any]]:
         )
     cadre = roles.cadre_of(user)
     if cadre is not None:
-        # Assigned to him: a review of his reply is the office's to answer, not his (``_quick_filters``).
-        mine = capped_count(visible.filter(handler=cadre, status=Complaint.Status.ASSIGNED))
+        mine = capped_count(visible.filter(complaint_awaiting_reply_from_q(cadre)))
         if mine:
             panels.append(
                 {

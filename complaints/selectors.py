@@ -108,6 +108,12 @@ def complaint_overdue_q(now: dt.datetime) -> Q:
     return Q(due_at__lt=now)
 
 
+def complaint_awaiting_reply_from_q(cadre: Any) -> Q:
+    """Complaints assigned to ``cadre`` for his reply. A review asked for of his reply is the
+    discipline office's to answer: he may add a statement, he owes no answer."""
+    return Q(handler=cadre, status=Complaint.Status.ASSIGNED)
+
+
 def complaint_due_soon_q(now: dt.datetime, *, days: int) -> Q:
     """Open complaints whose running deadline falls in the next ``days`` days."""
     return Q(due_at__gte=now, due_at__lte=now + dt.timedelta(days=days))

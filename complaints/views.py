@@ -32,6 +32,7 @@ from complaints.models import Complaint, ExtensionRequest, IdentityAccess, Ident
 from complaints.permissions import complaint_may_bulk_accept, complaint_may_intake
 from complaints.selectors import (
     complaint_allowed_actions,
+    complaint_awaiting_reply_from_q,
     complaint_identity_accesses,
     complaint_identity_log,
     complaint_status_counts,
@@ -39,7 +40,7 @@ from complaints.selectors import (
 from complaints.transitions import COMPLAINTS
 from workstyle import roles
 from workstyle.errors import DomainError, NotAllowed
-from workstyle.filters import TRUE_VALUES
+from workstyle.filters import TRUE_VALUES, filtered_or_none
 from workstyle.forms import form_add_domain_error
 from workstyle.http import safe_next
 from workstyle.links import related_links
@@ -88,13 +89,13 @@ def _sorting(raw: str) -> tuple[str, list[Any]]:
 
 def _quick_filters(qs: QuerySet[Complaint], params: Any, user: Any) -> QuerySet[Complaint]:
     """The dashboard's links: open ones, mine to answer, pending decisions. They add to the
-    ComplaintFilter's filters. "Mine" are those assigned to the user: a review asked for of his
-    reply is the discipline office's to answer (he may add a statement, he owes no answer)."""
+    ComplaintFilter's filters. "Mine" are those awaiting the user's reply
+    (``complaint_awaiting_reply_from_q``), as the workbench counts them."""
     if params.get("open") in ("1", "true", "on"):
         qs = qs.filter(status__in=Complaint.OPEN_STATUSES)
     if params.get("mine") in ("1", "true", "on"):
         cadre = roles.cadre_of(user)
-        qs = qs.filter(handler=cadre, status=Complaint.Status.ASSIGNED) if cadre is not None else qs.none()
+        qs = qs.filter(complaint_awaiting_reply_from_q(cadre)) if cadre is not None else qs.none()
     pending = params.get("pending")
     if pending == "extension":
         qs = qs.filter(
@@ -112,20 +113,12 @@ def _quick_filters(qs: QuerySet[Complaint], params: Any, user: Any) -> QuerySet[
 QUICK_FILTERS = ("open", "mine", "pending")
 
 
-def _valid_qs(filterset: Any) -> Any:
-    """The filtered complaints, or none while a filter is not valid: the form shows the error, and
-    the list must not look like the answer to a filter it silently dropped."""
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset.queryset.none()
-    return filterset.qs
-
-
 @staff_required
 def complaint_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     visible = Complaint.objects.visible_to(request.user)
     filterset = ComplaintPageFilter(request.GET or None, queryset=visible, request=request)
-    filtered = _quick_filters(_valid_qs(filterset), request.GET, request.user)
+    filtered = _quick_filters(filtered_or_none(filterset), request.GET, request.user)
 
     # Counts per status over the filtered set, leaving out the status filter itself, so that each
     # count says what choosing that status would show; each stops at COUNT_CAP.
@@ -133,7 +126,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     for key in ("status", "page", "cursor", "sort"):
         without_status.pop(key, None)
     counted = _quick_filters(
-        _valid_qs(ComplaintPageFilter(without_status or None, queryset=visible, request=request)),
+        filtered_or_none(ComplaintPageFilter(without_status or None, queryset=visible, request=request)),
         request.GET,
         request.user,
     )

@@ -23,6 +23,7 @@ from supervision.permissions import case_may_manage, case_may_read, notice_may_d
 from supervision.transitions import CASES, DENIED, NOTICES
 from workstyle.dashboard import register_panels
 from workstyle.errors import DomainError, NotAllowed
+from workstyle.filters import filtered_or_none
 from workstyle.forms import form_add_domain_error
 from workstyle.paging import paginate
 from workstyle.views import staff_required
@@ -170,8 +171,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Notices are drafted by the discipline office."))
     queryset = Notice.objects.visible_to(request.user).select_related("unit").order_by("-created_at", "-id")
     filterset = NoticePageFilter(request.GET or None, queryset=queryset)
-    valid = not filterset.is_bound or filterset.is_valid()
-    page = paginate(request, filterset.qs if valid else queryset.none(), size=PAGE_SIZE)
+    page = paginate(request, filtered_or_none(filterset), size=PAGE_SIZE)
     context = {"filter": filterset, "page": page, "may_draft": notice_may_draft(request.user)}
     return render(request, "supervision/notices/list.html", context)
 

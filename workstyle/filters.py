@@ -57,6 +57,15 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictNullBooleanField
 
 
+def filtered_or_none(filterset: Any) -> Any:
+    """A page's filtered rows, or none while a filter is not valid: the form shows the error, and
+    the list must not look like the answer to a filter it silently dropped (django-filter's ``qs``
+    leaves the invalid filter out)."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
+
+
 class FilterSet(rest_framework.FilterSet):
     """The base of the FilterSets the API builds from a view's ``filterset_fields``."""
 
@@ -72,4 +81,4 @@ class FilterBackend(rest_framework.DjangoFilterBackend):
     filterset_base = FilterSet
 
 
-__all__ = ["FALSE_VALUES", "TRUE_VALUES", "FilterBackend", "FilterSet", "StrictBooleanFilter"]
+__all__ = ["FALSE_VALUES", "TRUE_VALUES", "FilterBackend", "FilterSet", "StrictBooleanFilter", "filtered_or_none"]

@@ -31,20 +31,18 @@ class AutoSchema(SpectacularAutoSchema):
         if given:
             return str(given)
         action = getattr(self.view, "action", None)
-        method = getattr(self.view, action, None) if action else None
         if action in _STANDARD:
             model = get_view_model(self.view)
-            if model is not None:
-                with translation.override("en"):
-                    name, plural = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
-                return _STANDARD[action].format(name=name, plural=plural, article=_article(name))
-        if action is None:
-            # A plain API view (one operation per class): its class docstring says what it does.
-            method = self.view.__class__
-        doc = inspect.getdoc(method) if method is not None and action not in _STANDARD else None
-        if doc:
-            return _first_sentence(doc)
-        return None
+            if model is None:
+                return None
+            with translation.override("en"):
+                name, plural = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+            return _STANDARD[action].format(name=name, plural=plural, article=_article(name))
+        # A custom action by its own docstring; a plain API view (one operation per class) by its
+        # class docstring.
+        owner = getattr(self.view, action, None) if action else self.view.__class__
+        doc = inspect.getdoc(owner) if owner is not None else None
+        return _first_sentence(doc) if doc else None
 
 
 # Standard viewset actions and their titles.
